@@ -1,0 +1,200 @@
+"""Signing keys and public keys, independent of how they are identified (DID, URL, JWK).
+
+The engine signs with a :class:`Signer` and verifies with a :class:`PublicKey`; both name their
+JOSE algorithm (``EdDSA``, ``ES256``, ``RS256``) so that Data Integrity suites and VC-JWT share
+one key model.  Ed25519 keys travel as Multikey (``z6Mk…``): multicodec ``0xed01`` + 32 bytes,
+base58btc; their secret form is ``0x8026`` + the 32-byte seed (W3C vectors) or seed‖public
+(64 bytes, as in the 1EdTech implementation-guide vector) — both are accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
+from insignia.core import multibase
+from insignia.core.errors import KeyFormatError, ProofError
+
+
+@runtime_checkable
+class PublicKey(Protocol):
+    """A key that can check signatures."""
+
+    @property
+    def algorithm(self) -> str:
+        """The JOSE algorithm this key verifies (``EdDSA``, ``ES256``, ``RS256``…)."""
+        ...
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        """Return None when the signature holds.
+
+        :raises ProofError: code ``proof.bad_signature`` when it does not.
+        """
+        ...
+
+    def to_jwk(self) -> dict[str, Any]:
+        """Return the public JWK (never any private member)."""
+        ...
+
+
+@runtime_checkable
+class Signer(Protocol):
+    """A private key that can sign; ``public_key`` is its verifying half."""
+
+    @property
+    def algorithm(self) -> str: ...
+
+    @property
+    def public_key(self) -> PublicKey: ...
+
+    def sign(self, data: bytes) -> bytes: ...
+
+
+def _bad_signature() -> ProofError:
+    return ProofError("The signature does not match the signed data.", code="proof.bad_signature")
+
+
+@dataclass(frozen=True, slots=True)
+class Ed25519PublicKey:
+    """An Ed25519 public key (32 raw bytes)."""
+
+    raw: bytes
+
+    def __post_init__(self) -> None:
+        if len(self.raw) != 32:
+            raise KeyFormatError(
+                f"An Ed25519 public key has 32 bytes, not {len(self.raw)}.", code="key.wrong_length"
+            )
+
+    @property
+    def algorithm(self) -> str:
+        return "EdDSA"
+
+    @classmethod
+    def from_multibase(cls, value: str) -> Ed25519PublicKey:
+        """Read a Multikey ``publicKeyMultibase`` (``z6Mk…``).
+
+        :raises KeyFormatError: when it is not base58btc with the Ed25519 multicodec prefix.
+        """
+        data = multibase.decode(value)
+        if not data.startswith(multibase.ED25519_PUB):
+            raise KeyFormatError(
+                "The multibase key is not an Ed25519 public key (multicodec 0xed01).",
+                code="key.wrong_type",
+            )
+        return cls(data[2:])
+
+    @property
+    def multibase(self) -> str:
+        """The Multikey ``publicKeyMultibase`` form (``z6Mk…``)."""
+        return multibase.encode(multibase.ED25519_PUB + self.raw)
+
+    @property
+    def did_key(self) -> str:
+        """The ``did:key`` identifier of this key."""
+        return f"did:key:{self.multibase}"
+
+    @property
+    def did_key_verification_method(self) -> str:
+        """The conventional verification method id ``did:key:z6Mk…#z6Mk…``."""
+        return f"{self.did_key}#{self.multibase}"
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        if len(signature) != 64:
+            raise ProofError(
+                f"An Ed25519 signature has 64 bytes, not {len(signature)}.",
+                code="proof.bad_signature",
+            )
+        try:
+            ed25519.Ed25519PublicKey.from_public_bytes(self.raw).verify(signature, data)
+        except InvalidSignature:
+            raise _bad_signature() from None
+
+    def to_jwk(self) -> dict[str, Any]:
+        return {"kty": "OKP", "crv": "Ed25519", "x": multibase.b64url_encode(self.raw)}
+
+
+class Ed25519Signer:
+    """An Ed25519 private key.  Signing is deterministic: same key + data → same signature."""
+
+    __slots__ = ("_private", "_public")
+
+    def __init__(self, private: ed25519.Ed25519PrivateKey) -> None:
+        self._private = private
+        raw = private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        self._public = Ed25519PublicKey(raw)
+
+    @classmethod
+    def generate(cls) -> Ed25519Signer:
+        """Create a new random key (from the OS's CSPRNG)."""
+        return cls(ed25519.Ed25519PrivateKey.generate())
+
+    @classmethod
+    def from_seed(cls, seed: bytes) -> Ed25519Signer:
+        """Build the key from its 32-byte seed.
+
+        :raises KeyFormatError: when the seed is not 32 bytes.
+        """
+        if len(seed) != 32:
+            raise KeyFormatError(
+                f"An Ed25519 seed has 32 bytes, not {len(seed)}.", code="key.wrong_length"
+            )
+        return cls(ed25519.Ed25519PrivateKey.from_private_bytes(seed))
+
+    @classmethod
+    def from_multibase(cls, value: str) -> Ed25519Signer:
+        """Read a ``secretKeyMultibase``/``privateKeyMultibase`` (0x8026 + seed, or + seed‖public).
+
+        :raises KeyFormatError: on another codec, a wrong length, or a public half that does
+            not belong to the seed.
+        """
+        data = multibase.decode(value)
+        if not data.startswith(multibase.ED25519_PRIV):
+            raise KeyFormatError(
+                "The multibase secret is not an Ed25519 private key (multicodec 0x8026).",
+                code="key.wrong_type",
+            )
+        body = data[2:]
+        if len(body) == 64:
+            signer = cls.from_seed(body[:32])
+            if signer.public_key.raw != body[32:]:
+                raise KeyFormatError(
+                    "The 64-byte secret key's public half does not match its seed.",
+                    code="key.mismatch",
+                )
+            return signer
+        return cls.from_seed(body)
+
+    @property
+    def algorithm(self) -> str:
+        return "EdDSA"
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        return self._public
+
+    @property
+    def seed(self) -> bytes:
+        """The 32-byte seed (handle as a secret)."""
+        return self._private.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+
+    @property
+    def secret_multibase(self) -> str:
+        """The ``secretKeyMultibase`` form: 0x8026 + 32-byte seed, base58btc."""
+        return multibase.encode(multibase.ED25519_PRIV + self.seed)
+
+    def sign(self, data: bytes) -> bytes:
+        return self._private.sign(data)
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"Ed25519Signer(public={self._public.multibase})"
