@@ -21,7 +21,11 @@ PEER = Path(os.environ.get("INSIGNIA_PEER", REPO / ".tools" / "node-vc" / "peer.
 
 
 def peer_available() -> bool:
-    return PEER.exists() and shutil.which("node") is not None and (PEER.parent / "node_modules").exists()
+    return (
+        PEER.exists()
+        and shutil.which("node") is not None
+        and (PEER.parent / "node_modules").exists()
+    )
 
 
 def require_peer() -> None:
@@ -34,7 +38,9 @@ def require_peer() -> None:
     pytest.skip(message)
 
 
-def run_peer(args: list[str], stdin: str = "", *, check_exit: bool = False) -> subprocess.CompletedProcess[str]:
+def run_peer(
+    args: list[str], stdin: str = "", *, check_exit: bool = False
+) -> subprocess.CompletedProcess[str]:
     """Run ``node peer.mjs ARGS`` with the shared contexts; return the completed process."""
     require_peer()
     env = {**os.environ, "PEER_CONTEXTS": str(VECTORS / "contexts")}

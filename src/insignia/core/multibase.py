@@ -61,7 +61,9 @@ def b64url_decode(text: str) -> bytes:
 
     :raises KeyFormatError: on characters outside the base64url alphabet.
     """
-    if any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=" for c in text):
+    if any(
+        c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=" for c in text
+    ):
         raise KeyFormatError("Not base64url text.", code="multibase.invalid")
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -15,7 +15,7 @@ from typing import Any
 class Outcome(StrEnum):
     """How one check ended.  Only ``FAIL`` makes a credential invalid."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - an outcome, not a password
     FAIL = "fail"
     WARNING = "warning"
     SKIPPED = "skipped"
@@ -76,9 +76,7 @@ class VerificationReport:
         """The checks that passed with a caveat, in order."""
         return [c for c in self.checks if c.outcome is Outcome.WARNING]
 
-    def add(
-        self, code: str, outcome: Outcome, message: str, **detail: Any
-    ) -> Check:
+    def add(self, code: str, outcome: Outcome, message: str, **detail: Any) -> Check:
         """Append a check and return it."""
         check = Check(code, outcome, message, dict(detail))
         self.checks.append(check)
