@@ -651,10 +651,11 @@ def test_property_hostile_status_values_only_produce_checks(value: Any) -> None:
     """Whatever a stranger puts in credentialStatus or serves as a list, we answer with Checks."""
     for credential in ({"credentialStatus": value}, _entry(statusListIndex=value)):
         for listed in (value, _list(purpose=value)):
+
+            def fetch(_url: str, listed: Any = listed) -> Any:
+                return listed
+
             for check in check_status(
-                credential,
-                fetch_status_list=lambda _url, listed=listed: listed,
-                verify_list=_always,
-                now=NOW,
+                credential, fetch_status_list=fetch, verify_list=_always, now=NOW
             ):
                 assert check.code.startswith("status.")
