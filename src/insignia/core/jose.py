@@ -10,9 +10,11 @@ base64url and the whole token, and its header, are size-bounded before anything 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeGuard
 
 from insignia.core import multibase
 from insignia.core.errors import InputError, KeyFormatError, ProofError
@@ -175,3 +177,36 @@ def sign_jws(payload: bytes, signer: Signer, *, header: Mapping[str, Any] | None
     )
     signature = signer.sign(signing_input.encode("ascii"))
     return f"{signing_input}.{multibase.b64url_encode(signature)}"
+
+
+# ------------------------------------------------------------ JWT NumericDate (RFC 7519)
+
+
+def numeric_date(text: str) -> int:
+    """An XML Schema dateTime with timezone as a JWT NumericDate (whole seconds, floored).
+
+    :raises InputError: ``jose.bad_date`` for anything else.
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise InputError(f"{text!r} is not a date-time with a timezone.", code="jose.bad_date")
+    return math.floor(moment.timestamp())
+
+
+def iso_time(seconds: float) -> str:
+    """A NumericDate as an XML Schema dateTime in UTC (for messages and VC 1.1 dates)."""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+#: NumericDates outside years 1–9999 cannot be dates (and would overflow ``datetime``).
+_MIN_TIME, _MAX_TIME = -62_135_596_800, 253_402_300_799
+
+
+def is_numeric_date(value: object) -> TypeGuard[float]:
+    """True for a JSON number within years 1–9999 (booleans, strings, NaN are not dates)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return math.isfinite(value) and _MIN_TIME <= value <= _MAX_TIME
