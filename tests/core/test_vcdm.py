@@ -54,7 +54,8 @@ def _as_issued(doc: dict[str, Any]) -> dict[str, Any]:
             out[key] = "2020-01-01T00:00:00Z"
         elif value == "FUTURE DATE":
             out[key] = "2099-01-01T00:00:00Z"
-    types = out.get("type") if isinstance(out.get("type"), list) else [out.get("type")]
+    raw = out.get("type")
+    types: list[Any] = raw if isinstance(raw, list) else [raw]
     if "VerifiablePresentation" in types or "verifiableCredential" in out or "holder" in out:
         return out
     if "issuer" not in out:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -152,6 +152,12 @@ class Model:
     __slots__ = ()
     __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
     JSON_TYPE: ClassVar[str | tuple[str, ...] | None] = None
+    #: Whether this class's ``extra`` properties need an extension context.  False for the
+    #: VC-level parts (status, refresh, terms) whose extras come from their type's context.
+    EXTRA_NEEDS_CONTEXT: ClassVar[bool] = True
+    #: Fields the OB 3.0.3 context does not define (``endorsementJwt``): using them, like
+    #: using ``extra``, needs an extension context that defines the term.
+    NEEDS_CONTEXT: ClassVar[frozenset[str]] = frozenset()
 
     if TYPE_CHECKING:
 
@@ -159,12 +165,13 @@ class Model:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
+        required = self._required()
         for f in fields(self):
             spec = f.metadata.get("spec")
             value = getattr(self, f.name)
             if spec is not None:
-                required = f.default is MISSING and f.default_factory is MISSING
-                object.__setattr__(self, f.name, self._checked(value, spec, required, f.name))
+                checked = self._checked(value, spec, f.name in required, f.name)
+                object.__setattr__(self, f.name, checked)
             elif f.metadata.get("extra"):
                 object.__setattr__(self, f.name, self._checked_extra(value, owner, f.name))
         self._check()
@@ -184,6 +191,10 @@ class Model:
                 raise fail(owner, name, "is required.", "model.missing")
             return None
         _check_value(value, spec.resolve(type(self)), owner, name)
+        if isinstance(value, datetime):
+            # Stored exactly as emitted (UTC, whole seconds), so that comparisons such as
+            # valid_from < valid_until hold for the JSON too, and from_json(to_json(x)) == x.
+            return value.astimezone(UTC).replace(microsecond=0)
         return value
 
     def _checked_extra(self, value: object, owner: str, name: str) -> Mapping[str, Any]:
@@ -212,6 +223,12 @@ class Model:
     @classmethod
     def _specs(cls) -> dict[str, Spec]:
         return {f.name: f.metadata["spec"] for f in fields(cls) if "spec" in f.metadata}
+
+    @classmethod
+    def _required(cls) -> set[str]:
+        return {
+            f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
+        }
 
     @classmethod
     def _extra_field(cls) -> str | None:
@@ -246,9 +263,16 @@ class Model:
             out["type"] = self.JSON_TYPE
 
     def has_extra(self) -> bool:
-        """True when this object or one inside it carries properties the model does not name."""
+        """True when this object or one inside it uses properties no OB context defines.
+
+        That is ``extra`` properties, and ``endorsementJwt``: the OB 3.0.3 context published
+        in the spec repository does not define it (only the 1EdTech validator's local copy
+        does), so JSON-LD processing would drop it from what a Data Integrity proof signs.
+        """
         extra = self._extra_field()
-        if extra is not None and getattr(self, extra):
+        if extra is not None and getattr(self, extra) and self.EXTRA_NEEDS_CONTEXT:
+            return True
+        if any(getattr(self, name) for name in self.NEEDS_CONTEXT):
             return True
         for name in self._specs():
             for item in as_list(getattr(self, name)):
@@ -271,11 +295,14 @@ class Model:
         cls._read_type(data, path)
         kwargs: dict[str, Any] = {}
         known = {"type"}
+        required = cls._required()
         for name, spec in cls._specs().items():
             known.add(spec.json)
             if spec.json in data:
                 kind = spec.resolve(cls)
                 kwargs[name] = _read(data[spec.json], kind, spec.many, join_path(path, spec.json))
+            elif name in required:
+                kwargs[name] = None  # construction reports it as missing, with its path
         unknown = {k: v for k, v in data.items() if k not in known}
         kwargs.update(cls._read_unknown(unknown, path))
         try:

@@ -139,6 +139,7 @@ class Achievement(Model):
     """
 
     JSON_TYPE = ("Achievement",)
+    NEEDS_CONTEXT = frozenset({"endorsement_jwt"})
     id: str = field(metadata=js("id", Kind.URI))
     name: str = field(metadata=js("name", Kind.STR))
     description: str = field(metadata=js("description", Kind.STR))

@@ -27,6 +27,7 @@ class AchievementCredential(CredentialBase):
     """
 
     CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
+    NEEDS_CONTEXT = frozenset({"endorsement_jwt"})
 
     image: Image | None = field(default=None, metadata=js("image", Image))
     credential_subject: AchievementSubject = field(

@@ -46,6 +46,7 @@ class CredentialStatus(Model):
     "revocation", "statusListIndex": "94567", "statusListCredential": …})``.
     """
 
+    EXTRA_NEEDS_CONTEXT = False
     id: str = field(metadata=js("id", Kind.URI))
     type: str = field(metadata=js("type", Kind.STR))
     extra: Mapping[str, Any] = field(default_factory=no_extra, metadata=EXTRA)
@@ -63,6 +64,7 @@ class CredentialSchema(Model):
 class RefreshService(Model):
     """Where a newer version of the credential can be fetched (1EdTech Credential Refresh)."""
 
+    EXTRA_NEEDS_CONTEXT = False
     id: str = field(metadata=js("id", Kind.URI))
     type: str = field(metadata=js("type", Kind.STR))
     extra: Mapping[str, Any] = field(default_factory=no_extra, metadata=EXTRA)
@@ -72,6 +74,7 @@ class RefreshService(Model):
 class TermsOfUse(Model):
     """A policy under which the credential was issued."""
 
+    EXTRA_NEEDS_CONTEXT = False
     type: str = field(metadata=js("type", Kind.STR))
     id: str | None = field(default=None, metadata=js("id", Kind.URI))
     extra: Mapping[str, Any] = field(default_factory=no_extra, metadata=EXTRA)
@@ -82,7 +85,8 @@ class CredentialBase(Model):
     """Fields and ``@context`` handling shared by AchievementCredential and EndorsementCredential.
 
     :param extensions: extension properties set on the credential itself; they (and any
-        ``extra`` on a part) require ``extra_contexts`` that define them.
+        ``extra`` on a part, and any ``endorsement_jwt``) require ``extra_contexts`` that
+        define them.
     :param extra_contexts: context URLs (or inline context objects) after the OB contexts.
     :param ob_context: the OB context version to cite (the latest unless reading an old one).
     """
@@ -124,8 +128,8 @@ class CredentialBase(Model):
             raise fail(
                 owner,
                 "extra_contexts",
-                "must name the context that defines the "
-                "extension properties (undefined terms escape the signature).",
+                "must name a context defining the extension properties (and endorsementJwt, "
+                "which the OB 3.0.3 context lacks); undefined terms escape the signature.",
                 "model.extension_without_context",
             )
 
@@ -167,7 +171,7 @@ class CredentialBase(Model):
 
     @classmethod
     def _read_type(cls, data: Mapping[str, Any], path: str) -> None:
-        types = as_list(data.get("type"))
+        types = [t for t in as_list(data.get("type")) if isinstance(t, str)]
         if "VerifiableCredential" not in types or not set(cls.CREDENTIAL_TYPES) & set(types):
             raise SchemaError(
                 f"type must include VerifiableCredential and {cls.CREDENTIAL_TYPES[0]}.",

@@ -95,6 +95,7 @@ class Profile(Model):
     """
 
     JSON_TYPE = ("Profile",)
+    NEEDS_CONTEXT = frozenset({"endorsement_jwt"})
     id: str = field(metadata=js("id", Kind.URI))
     name: str | None = field(default=None, metadata=js("name", Kind.STR))
     url: str | None = field(default=None, metadata=js("url", Kind.URI))
