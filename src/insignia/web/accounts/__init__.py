@@ -1,0 +1,1 @@
+"""People: the user model (email login via django-allauth), several verified addresses each."""

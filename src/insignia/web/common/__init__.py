@@ -1,0 +1,1 @@
+"""Shared pieces of the site: layout templates, the design system, access errors, helpers."""

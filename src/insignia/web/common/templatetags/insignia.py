@@ -1,0 +1,70 @@
+"""Template helpers shared by every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from insignia.web.images.selectors import image_path
+
+register = template.Library()
+
+
+@register.simple_tag
+def image_src(image: Any, extension: str | None = None) -> str:
+    """The URL of a stored image (or of its PNG rendition)."""
+    if image is None:
+        return ""
+    return image_path(image, extension=extension)
+
+
+@register.filter
+def outcome_symbol(outcome: Any) -> str:
+    """A symbol for a verification check outcome (its words are given to screen readers)."""
+    return {"pass": "✓", "fail": "✗", "warning": "!", "skipped": "–"}.get(str(outcome), "?")
+
+
+@register.filter
+def outcome_words(outcome: Any) -> str:
+    return {"pass": "Passed", "fail": "Failed", "warning": "Warning", "skipped": "Skipped"}.get(
+        str(outcome), str(outcome)
+    )
+
+
+@register.filter
+def initials(name: str) -> str:
+    """Up to two initials of an organisation's name, for a placeholder logo."""
+    words = [w for w in str(name).replace("-", " ").split() if w[:1].isalpha()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+_AUDIT = {
+    "organisation.created": "Created the organisation",
+    "organisation.updated": "Edited the public profile",
+    "signing_key.created": "Created signing key {key_id}",
+    "signing_key.retired": "Retired signing key {key_id}",
+    "membership.granted": "Added someone to the team",
+    "membership.changed": "Changed someone’s roles",
+    "achievement.created": "Designed “{name}”",
+    "achievement.edited": "Edited a badge (version {version})",
+    "achievement.published": "Published a badge (version {version})",
+    "achievement.archived": "Archived a badge",
+    "achievement.draft_discarded": "Discarded a draft",
+    "credential.issued": "Awarded a badge (version {version})",
+    "credential.revoked": "Revoked an award",
+    "credential.claimed": "A recipient accepted a badge",
+    "credential.claim_resent": "Re-sent a claim email",
+}
+
+
+@register.filter
+def audit_phrase(event: Any) -> str:
+    """A sentence for an audit event (its machine code when we have none)."""
+    template_text = _AUDIT.get(event.action)
+    if template_text is None:
+        return str(event.action)
+    try:
+        return template_text.format(**event.detail)
+    except (KeyError, IndexError, ValueError):
+        return template_text.split(" (")[0].replace("“{name}”", "a badge")

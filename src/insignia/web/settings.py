@@ -1,0 +1,266 @@
+"""Django settings, read from the environment (12-factor).
+
+Environment variables:
+
+``SECRET_KEY``                     required unless ``DEBUG`` is on.
+``DEBUG``                          ``1``/``true`` turns on debug pages (never in production).
+``ALLOWED_HOSTS``                  comma-separated; defaults to the host of ``INSIGNIA_BASE_URL``.
+``DATABASE_URL``                   e.g. ``postgresql://user@host:5432/db``; default SQLite in var/.
+``EMAIL_URL``                      ``console:``, ``locmem:``, ``smtp://user:pass@host:587?tls=1``,
+                                   or ``smtps://…``; default console.
+``DEFAULT_FROM_EMAIL``             sender of claim and account emails.
+``INSIGNIA_BASE_URL``              public origin, e.g. ``https://badges.example.edu``; used to
+                                   build credential, issuer and status-list URLs and did:web ids.
+``INSIGNIA_DID_HOST``              host[:port] of ``did:web`` ids when it differs from the above.
+``INSIGNIA_KEY_ENCRYPTION_KEY``    comma-separated base64url 32-byte keys; the first encrypts new
+                                   signing keys, the others are still accepted for decryption
+                                   (rotation).  Required unless ``DEBUG`` is on.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parents[2]
+VAR_DIR = Path(os.environ.get("INSIGNIA_VAR_DIR", PROJECT_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a boolean environment variable (``1``, ``true``, ``yes``, ``on``)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Read a comma-separated environment variable as a list of non-empty items."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def email_settings(url: str) -> dict[str, Any]:
+    """Translate an ``EMAIL_URL`` into Django's email settings."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    simple = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "dummy": "django.core.mail.backends.dummy.EmailBackend",
+    }
+    if scheme in simple:
+        return {"EMAIL_BACKEND": simple[scheme]}
+    if scheme not in {"smtp", "smtps", "submission"}:
+        raise ImproperlyConfigured(f"EMAIL_URL scheme {scheme!r} is not supported.")
+    query = parse_qs(parts.query)
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or (465 if scheme == "smtps" else 587),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": scheme == "smtps",
+        "EMAIL_USE_TLS": scheme != "smtps" and query.get("tls", ["1"])[0] not in {"0", "false"},
+        "EMAIL_TIMEOUT": 20,
+    }
+
+
+DEBUG = env_bool("DEBUG")
+
+# Without SECRET_KEY outside DEBUG, Django itself refuses to sign anything (sessions, CSRF…),
+# so a misconfigured production server fails loudly instead of using a known key.
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+
+INSIGNIA_BASE_URL = os.environ.get("INSIGNIA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+_base = urlsplit(INSIGNIA_BASE_URL)
+# The host (and port) of issuers' did:web identifiers.  did:web names a domain, never an IP
+# address, so a development site on 127.0.0.1 uses "localhost" (the same machine).
+INSIGNIA_DID_HOST = os.environ.get("INSIGNIA_DID_HOST") or (
+    _base.netloc.replace(_base.hostname or "", "localhost", 1)
+    if (_base.hostname or "").replace(".", "").isdigit()
+    else _base.netloc
+)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or sorted(
+    {_base.hostname or "localhost", "localhost", "127.0.0.1"}
+)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [f"{_base.scheme}://{_base.netloc}"]
+
+_kek_text = os.environ.get("INSIGNIA_KEY_ENCRYPTION_KEY", "")
+if _kek_text:
+    INSIGNIA_KEY_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64decode(item + "=" * (-len(item) % 4))
+        for item in env_list("INSIGNIA_KEY_ENCRYPTION_KEY")
+    ]
+    if any(len(key) != 32 for key in INSIGNIA_KEY_ENCRYPTION_KEYS):
+        raise ImproperlyConfigured("INSIGNIA_KEY_ENCRYPTION_KEY entries must be 32 bytes each.")
+elif DEBUG:
+    INSIGNIA_KEY_ENCRYPTION_KEYS = [
+        hashlib.sha256(b"insignia-dev-kek:" + SECRET_KEY.encode()).digest()
+    ]
+else:
+    # The keystore refuses to work (and ``manage.py check`` reports an error) without a key.
+    INSIGNIA_KEY_ENCRYPTION_KEYS = []
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.forms",
+    # Our apps come before allauth so that our templates override its defaults.
+    "insignia.web.common",
+    "insignia.web.accounts",
+    "insignia.web.images",
+    "insignia.web.issuers",
+    "insignia.web.achievements",
+    "insignia.web.awards",
+    "insignia.web.wallet",
+    "insignia.web.public",
+    "allauth",
+    "allauth.account",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "insignia.web.urls"
+WSGI_APPLICATION = "insignia.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "insignia.web.common.context_processors.site",
+            ],
+        },
+    },
+]
+
+FORM_RENDERER = "insignia.web.common.forms.FormRenderer"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'insignia.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+
+# django-allauth: email is the login; sign-up verifies it; several addresses per person.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 5
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Insignia] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = _base.scheme or "https"
+ACCOUNT_ADAPTER = "insignia.web.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "insignia.web.accounts.forms.SignupForm"}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = (
+    {}
+    if env_bool("INSIGNIA_DISABLE_RATE_LIMITS")
+    else {
+        "login_failed": "10/m/ip,5/5m/key",
+    }
+)
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or env_bool("INSIGNIA_PLAIN_STATIC")
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or env_bool("INSIGNIA_PLAIN_STATIC")
+
+_email = email_settings(os.environ.get("EMAIL_URL", "console:"))
+EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
+EMAIL_HOST: str = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT: int = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER: str = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD: str = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS: bool = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL: bool = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT: int | None = _email.get("EMAIL_TIMEOUT")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Insignia <badges@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Uploads: badge images are small; anything bigger is refused before it reaches Pillow.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+INSIGNIA_MAX_IMAGE_BYTES = int(os.environ.get("INSIGNIA_MAX_IMAGE_BYTES", str(2 * 1024 * 1024)))
+INSIGNIA_MAX_IMAGE_PIXELS = 16_000_000
+INSIGNIA_CLAIM_DAYS = 60
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = _base.scheme == "https"
+CSRF_COOKIE_SECURE = _base.scheme == "https"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("INSIGNIA_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real settings, with safe defaults for what tests need.
+
+``DATABASE_URL`` is still honoured, so the same suite runs on SQLite and PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "insignia-test-secret-key-not-for-production")
+os.environ.setdefault("INSIGNIA_KEY_ENCRYPTION_KEY", "dGVzdC1rZWstdGVzdC1rZWstdGVzdC1rZWstdGVzdCE")
+os.environ.setdefault("INSIGNIA_BASE_URL", "http://testserver")
+os.environ.setdefault("EMAIL_URL", "locmem:")
+os.environ.setdefault("INSIGNIA_PLAIN_STATIC", "1")
+os.environ.setdefault("INSIGNIA_DISABLE_RATE_LIMITS", "1")
+os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+
+from insignia.web.settings import *  # noqa: F403
+
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+WHITENOISE_AUTOREFRESH = True
