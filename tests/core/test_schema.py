@@ -282,6 +282,18 @@ def test_credential_schema_entry_shapes() -> None:
     ]
 
 
+def test_credential_schema_work_is_bounded() -> None:
+    doc = _basic()
+    entry = {"id": OB_ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}
+    doc["credentialSchema"] = [entry] * 500
+    del doc["validFrom"]
+    problems = validate_credential_schema_entries(doc)
+    assert [(p.code, p.path) for p in problems] == [
+        ("schema.credential_schema.required", "validFrom"),
+        ("schema.credential_schema.truncated", "credentialSchema"),
+    ]
+
+
 def test_purl_schema_url_follows_the_document_version() -> None:
     v1 = _load(VECTORS / "dcc-verifier-core" / "credentials" / "v1OBv3SpecExample.json")
     v1["credentialSchema"] = [

@@ -40,6 +40,7 @@ from insignia.core.vcdm import (
 
 __all__ = [
     "MAX_PROBLEMS",
+    "MAX_SCHEMA_ENTRIES",
     "OB_ACHIEVEMENT_CREDENTIAL_SCHEMA",
     "OB_ENDORSEMENT_CREDENTIAL_SCHEMA",
     "OB_PROFILE_SCHEMA",
@@ -63,6 +64,8 @@ _JSON_SCHEMA_TYPES = frozenset({"1EdTechJsonSchemaValidator2019", "JsonSchema"})
 #: At most this many problems are reported per validation; a hostile document cannot make the
 #: report (or the time spent building it) grow without bound.
 MAX_PROBLEMS = 50
+#: At most this many ``credentialSchema`` entries are looked at (real credentials have one).
+MAX_SCHEMA_ENTRIES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,14 +162,27 @@ def validate_credential_schema_entries(doc: object) -> list[Problem]:
     if not isinstance(doc, Mapping):
         return [not_object()]
     raw = doc.get("credentialSchema")
+    entries = as_list(raw)
     out: list[Problem] = []
-    for index, entry in enumerate(as_list(raw)):
+    checked: set[str] = set()
+    for index, entry in enumerate(entries[:MAX_SCHEMA_ENTRIES]):
         path = join_path("credentialSchema", index) if isinstance(raw, list) else "credentialSchema"
-        out += _check_schema_entry(doc, entry, path)
+        out += _check_schema_entry(doc, entry, path, checked)
+    if len(entries) > MAX_SCHEMA_ENTRIES:
+        out.append(
+            warning(
+                "schema.credential_schema.truncated",
+                "credentialSchema",
+                f"Only the first {MAX_SCHEMA_ENTRIES} credentialSchema entries were checked.",
+            )
+        )
     return out
 
 
-def _check_schema_entry(doc: Mapping[str, Any], entry: object, path: str) -> list[Problem]:
+def _check_schema_entry(
+    doc: Mapping[str, Any], entry: object, path: str, checked: set[str]
+) -> list[Problem]:
+    """Check one entry; ``checked`` holds the schemas already applied (each runs once)."""
     if not isinstance(entry, Mapping):
         return [
             Problem(
@@ -198,6 +214,9 @@ def _check_schema_entry(doc: Mapping[str, Any], entry: object, path: str) -> lis
             )
         ]
     target = _find(shipped.name, _version_for(doc)).url
+    if target in checked:
+        return []
+    checked.add(target)
     return [
         Problem(
             code="schema.credential_schema." + p.code.removeprefix("schema."),
