@@ -1,0 +1,1 @@
+"""Issuers: organisations, their staff roles and their signing keys (encrypted at rest)."""

@@ -1,0 +1,66 @@
+"""Forms of the issuers app: validation of input only (writes happen in services)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from insignia.web.issuers.models import ROLE_HELP, Role
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        help_text="As it should appear on every badge you issue.",
+    )
+    url = forms.URLField(
+        label="Website",
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://www.example.edu"}),
+    )
+    email = forms.EmailField(
+        label="Contact email", help_text="Shown publicly so that people can ask about your badges."
+    )
+    description = forms.CharField(
+        label="About",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A few sentences for your public issuer page.",
+    )
+    logo = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="PNG, JPEG or SVG, up to 2 MB. A square image works best.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/svg+xml"}),
+    )
+
+
+class OrganisationEditForm(OrganisationForm):
+    remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(role.value, f"{role.label} — {ROLE_HELP[role]}") for role in Role]
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address", help_text="The address they use to sign in to Insignia."
+    )
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        choices=_role_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class MemberRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        choices=_role_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Clear every role to remove the person from the team.",
+    )

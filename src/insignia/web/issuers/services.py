@@ -1,0 +1,281 @@
+"""Writes about organisations, staff roles and signing keys.  Every write checks roles first."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from insignia.web.accounts.models import User, normalise_email
+from insignia.web.accounts.selectors import user_by_email
+from insignia.web.common.errors import ApplicationError
+from insignia.web.images.models import Image
+from insignia.web.images.services import image_create_from_file
+from insignia.web.issuers import engine
+from insignia.web.issuers.keystore import decrypt_private_key, encrypt_private_key
+from insignia.web.issuers.models import AuditEvent, Membership, Organisation, Role, SigningKey
+from insignia.web.issuers.selectors import access_organisation, active_signing_key
+
+
+def audit_record(
+    *,
+    organisation: Organisation | None,
+    actor: User | None,
+    action: str,
+    obj: Any = None,
+    now: datetime | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    """Append an audit event (keys, badges, credentials and status changes leave one)."""
+    return AuditEvent.objects.create(
+        organisation=organisation,
+        actor=actor,
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(getattr(obj, "pk", "")) if obj is not None else "",
+        detail=detail,
+        created_at=now or timezone.now(),
+    )
+
+
+def _key_aad(organisation_id: uuid.UUID, key_id: uuid.UUID) -> bytes:
+    return f"insignia-signing-key:{organisation_id}:{key_id}".encode()
+
+
+def signing_key_create(
+    *, organisation: Organisation, actor: User | None, now: datetime | None = None
+) -> SigningKey:
+    """Generate a new Ed25519 key for ``organisation``; its seed is stored encrypted."""
+    now = now or timezone.now()
+    signer = engine.new_signer()
+    pk = uuid.uuid4()
+    number = SigningKey.objects.filter(organisation=organisation).count() + 1
+    kek, blob = encrypt_private_key(signer.seed, associated_data=_key_aad(organisation.pk, pk))
+    key = SigningKey.objects.create(
+        id=pk,
+        organisation=organisation,
+        key_id=f"key-{number}",
+        public_key_multibase=signer.public_key.multibase,
+        encrypted_private_key=blob,
+        kek_id=kek,
+        created_at=now,
+    )
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="signing_key.created",
+        obj=key,
+        now=now,
+        key_id=key.key_id,
+        public_key=key.public_key_multibase,
+    )
+    return key
+
+
+def signing_key_open(*, key: SigningKey) -> engine.Signer:
+    """Decrypt a key for signing.  Callers must not keep the result beyond one operation."""
+    seed = decrypt_private_key(
+        bytes(key.encrypted_private_key),
+        kek=key.kek_id,
+        associated_data=_key_aad(key.organisation_id, key.pk),
+    )
+    return engine.signer_from_seed(seed)
+
+
+@transaction.atomic
+def signing_key_rotate(
+    *, actor: User, organisation_id: uuid.UUID, now: datetime | None = None
+) -> SigningKey:
+    """Retire the active key and create a new one (owners only).
+
+    The retired key stays in the DID document, so badges it signed still verify.
+    """
+    organisation = access_organisation(user=actor, organisation_id=organisation_id, role=Role.OWNER)
+    now = now or timezone.now()
+    current = active_signing_key(organisation=organisation)
+    if current is not None:
+        current.retired_at = now
+        current.save(update_fields=["retired_at"])
+        audit_record(
+            organisation=organisation,
+            actor=actor,
+            action="signing_key.retired",
+            obj=current,
+            now=now,
+            key_id=current.key_id,
+        )
+    return signing_key_create(organisation=organisation, actor=actor, now=now)
+
+
+def signing_keys_rewrap() -> int:
+    """Re-encrypt every private key with the current key-encryption key; return how many."""
+    count = 0
+    for key in SigningKey.objects.select_related("organisation").iterator():
+        aad = _key_aad(key.organisation_id, key.pk)
+        seed = decrypt_private_key(
+            bytes(key.encrypted_private_key), kek=key.kek_id, associated_data=aad
+        )
+        key.kek_id, key.encrypted_private_key = encrypt_private_key(seed, associated_data=aad)
+        key.save(update_fields=["kek_id", "encrypted_private_key"])
+        count += 1
+    return count
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User,
+    name: str,
+    url: str,
+    email: str,
+    description: str = "",
+    logo: Image | None = None,
+    logo_file: UploadedFile[bytes] | None = None,
+    now: datetime | None = None,
+) -> Organisation:
+    """Create an issuer with ``actor`` as its owner, and its first signing key.
+
+    :raises ImageRejected: when ``logo_file`` is refused (field ``image``).
+    """
+    if logo_file is not None:
+        logo = image_create_from_file(file=logo_file)
+    pk = uuid.uuid4()
+    did = engine.did_for(
+        settings.INSIGNIA_DID_HOST, reverse("public:issuer", args=[pk]).rstrip("/")
+    )
+    organisation = Organisation.objects.create(
+        id=pk,
+        name=name.strip(),
+        url=url.strip(),
+        email=normalise_email(email),
+        description=description.strip(),
+        logo=logo,
+        did=did,
+    )
+    Membership.objects.create(organisation=organisation, user=actor, role=Role.OWNER)
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="organisation.created",
+        obj=organisation,
+        now=now,
+    )
+    signing_key_create(organisation=organisation, actor=actor, now=now)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(
+    *,
+    actor: User,
+    organisation_id: uuid.UUID,
+    name: str,
+    url: str,
+    email: str,
+    description: str,
+    logo_file: UploadedFile[bytes] | None = None,
+    remove_logo: bool = False,
+) -> Organisation:
+    """Change the public profile (owners only).  Credentials already issued keep theirs.
+
+    :raises ImageRejected: when ``logo_file`` is refused (field ``image``).
+    """
+    organisation = access_organisation(user=actor, organisation_id=organisation_id, role=Role.OWNER)
+    logo = image_create_from_file(file=logo_file) if logo_file is not None else None
+    organisation.name = name.strip()
+    organisation.url = url.strip()
+    organisation.email = normalise_email(email)
+    organisation.description = description.strip()
+    if logo is not None:
+        organisation.logo = logo
+    elif remove_logo:
+        organisation.logo = None
+    organisation.save()
+    audit_record(
+        organisation=organisation, actor=actor, action="organisation.updated", obj=organisation
+    )
+    return organisation
+
+
+def _set_roles(organisation: Organisation, user: User, roles: Iterable[Role]) -> None:
+    wanted = {Role(r) for r in roles}
+    Membership.objects.filter(organisation=organisation, user=user).exclude(
+        role__in=wanted
+    ).delete()
+    for role in wanted:
+        Membership.objects.get_or_create(organisation=organisation, user=user, role=role)
+
+
+def _check_owner_remains(organisation: Organisation, user: User, roles: set[Role]) -> None:
+    others = Membership.objects.filter(organisation=organisation, role=Role.OWNER).exclude(
+        user=user
+    )
+    if Role.OWNER not in roles and not others.exists():
+        raise ApplicationError("An organisation needs at least one owner.", field="roles")
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: User, organisation_id: uuid.UUID, email: str, roles: Iterable[Role]
+) -> User:
+    """Give the person with ``email`` the ``roles`` (owners only).
+
+    :raises ApplicationError: when no account uses that address or no role is chosen.
+    """
+    organisation = access_organisation(user=actor, organisation_id=organisation_id, role=Role.OWNER)
+    roles = {Role(r) for r in roles}
+    if not roles:
+        raise ApplicationError("Choose at least one role.", field="roles")
+    member = user_by_email(email=email)
+    if member is None:
+        raise ApplicationError(
+            "No account uses this email address yet. Ask them to create an account first.",
+            field="email",
+        )
+    existing = set(
+        Membership.objects.filter(organisation=organisation, user=member).values_list(
+            "role", flat=True
+        )
+    )
+    _set_roles(organisation, member, roles | {Role(r) for r in existing})
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="membership.granted",
+        obj=member,
+        roles=sorted(roles),
+    )
+    return member
+
+
+@transaction.atomic
+def membership_set_roles(
+    *, actor: User, organisation_id: uuid.UUID, user_id: int, roles: Iterable[Role]
+) -> None:
+    """Replace a member's roles; no roles removes them from the team (owners only).
+
+    :raises ApplicationError: when the change would leave the organisation without an owner.
+    """
+    organisation = access_organisation(user=actor, organisation_id=organisation_id, role=Role.OWNER)
+    member = (
+        User.objects.filter(pk=user_id, memberships__organisation=organisation).distinct().first()
+    )
+    if member is None:
+        raise ApplicationError("That person is not on the team.")
+    wanted = {Role(r) for r in roles}
+    _check_owner_remains(organisation, member, wanted)
+    _set_roles(organisation, member, wanted)
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="membership.changed",
+        obj=member,
+        roles=sorted(wanted),
+    )
