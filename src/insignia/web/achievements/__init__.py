@@ -1,0 +1,1 @@
+"""Achievements: badge definitions, their immutable published versions, skills and images."""
