@@ -1,0 +1,1 @@
+"""Awards: issuing signed credentials, status lists (revocation), and claiming by recipients."""

@@ -1,0 +1,279 @@
+"""The awards app's only door into the credential engine (``insignia.core``).
+
+Everything that builds, signs, bakes or verifies a credential or a status list goes through
+this module, so that the integration with the engine lives in one place.  Nothing here signs
+or verifies on its own: it only adapts database rows to the engine's types and back.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from insignia.core import baking, model, status
+from insignia.core.fetch import Fetcher
+from insignia.core.keys import Signer
+from insignia.core.report import VerificationReport
+from insignia.core.verify import VerifyOptions, verify_credential
+
+MIN_STATUS_ENTRIES: int = status.MIN_ENTRIES
+CRYPTOSUITE = "eddsa-rdfc-2022"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerData:
+    """The organisation as it appears in its credentials (OB 3.0 ``Profile``)."""
+
+    id: str
+    name: str
+    url: str
+    email: str
+    description: str = ""
+    image_url: str | None = None
+    profile_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AlignmentData:
+    target_name: str
+    target_url: str
+    target_framework: str = ""
+    target_code: str = ""
+    target_description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AchievementData:
+    """One published achievement version, as embedded in credentials."""
+
+    id: str
+    name: str
+    description: str
+    criteria: str
+    achievement_type: str
+    image_url: str
+    language: str
+    version: str
+    tags: Sequence[str] = ()
+    alignments: Sequence[AlignmentData] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialData:
+    """Everything an award needs, in plain values."""
+
+    id: str
+    issuer: IssuerData
+    achievement: AchievementData
+    recipient_email: str
+    recipient_salt: str
+    valid_from: datetime
+    status: dict[str, Any]
+    recipient_name: str = ""
+    evidence_url: str = ""
+    evidence_narrative: str = ""
+    result: str = ""
+    valid_until: datetime | None = None
+
+
+def achievement_data(version: Any, achievement_id: str) -> AchievementData:
+    """Adapt an ``AchievementVersion`` row (with its image and alignments) to plain values."""
+    from insignia.web.images.selectors import image_url
+
+    return AchievementData(
+        id=achievement_id,
+        name=version.name,
+        description=version.description,
+        criteria=version.criteria,
+        achievement_type=version.achievement_type,
+        image_url=image_url(version.image),
+        language=version.language,
+        version=str(version.number),
+        tags=tuple(version.tags or ()),
+        alignments=tuple(
+            AlignmentData(
+                a.target_name, a.target_url, a.target_framework, a.target_code, a.target_description
+            )
+            for a in version.alignments.all()
+        ),
+    )
+
+
+def _profile(issuer: IssuerData) -> model.Profile:
+    return model.Profile(
+        id=issuer.id,
+        name=issuer.name,
+        url=issuer.url,
+        email=issuer.email,
+        description=issuer.description or None,
+        image=model.Image(id=issuer.image_url, caption=f"{issuer.name} logo")
+        if issuer.image_url
+        else None,
+    )
+
+
+def _achievement(data: AchievementData, issuer: model.Profile) -> model.Achievement:
+    return model.Achievement(
+        id=data.id,
+        name=data.name,
+        description=data.description,
+        criteria=model.Criteria(narrative=data.criteria),
+        image=model.Image(id=data.image_url, caption=f"{data.name} badge"),
+        achievement_type=data.achievement_type,
+        tag=tuple(data.tags),
+        alignment=tuple(
+            model.Alignment(
+                target_name=a.target_name,
+                target_url=a.target_url,
+                target_framework=a.target_framework or None,
+                target_code=a.target_code or None,
+                target_description=a.target_description or None,
+            )
+            for a in data.alignments
+        ),
+        creator=issuer,
+        in_language=data.language or None,
+        version=data.version,
+    )
+
+
+def achievement_json(data: AchievementData, issuer: IssuerData) -> dict[str, Any]:
+    """The OB 3.0 ``Achievement`` object (served at the achievement's id)."""
+    return _achievement(data, _profile(issuer)).to_json()
+
+
+def profile_json(issuer: IssuerData) -> dict[str, Any]:
+    """The OB 3.0 ``Profile`` of an issuer (served at its profile page)."""
+    return _profile(issuer).to_json()
+
+
+def build_credential(data: CredentialData) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential."""
+    issuer = _profile(data.issuer)
+    identifiers = [model.hashed_email(data.recipient_email, data.recipient_salt)]
+    evidence = []
+    if data.evidence_url or data.evidence_narrative:
+        evidence.append(
+            model.Evidence(
+                id=data.evidence_url or None,
+                name="Evidence",
+                narrative=data.evidence_narrative or None,
+            )
+        )
+    credential = model.AchievementCredential(
+        id=data.id,
+        name=data.achievement.name,
+        description=data.achievement.description,
+        image=model.Image(id=data.achievement.image_url, caption=f"{data.achievement.name} badge"),
+        issuer=issuer,
+        valid_from=data.valid_from,
+        valid_until=data.valid_until,
+        awarded_date=data.valid_from,
+        credential_subject=model.AchievementSubject(
+            identifier=identifiers,
+            achievement=_achievement(data.achievement, issuer),
+            result=[model.Result(value=data.result)] if data.result else (),
+        ),
+        evidence=evidence,
+        credential_status=model.CredentialStatus(
+            id=data.status["id"],
+            type=data.status["type"],
+            extra={k: v for k, v in data.status.items() if k not in ("id", "type")},
+        ),
+    )
+    return credential.to_json()
+
+
+def _sign(
+    document: dict[str, Any], signer: Signer, verification_method: str, created: datetime
+) -> dict[str, Any]:
+    from insignia.core.proofs import sign
+
+    return sign(
+        document,
+        signer,
+        verification_method=verification_method,
+        cryptosuite=CRYPTOSUITE,
+        created=created,
+    )
+
+
+def sign_credential(
+    data: CredentialData, *, signer: Signer, verification_method: str, created: datetime
+) -> dict[str, Any]:
+    """Build and sign a credential with ``eddsa-rdfc-2022``."""
+    return _sign(build_credential(data), signer, verification_method, created)
+
+
+def email_identity_hash(email: str, salt: str) -> str:
+    """The ``identityHash`` of a recipient address (``sha256$…``)."""
+    return model.identity_hash(email, salt)
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """Serialise a signed document for storage (the stored text is what we serve)."""
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+# --- status lists -------------------------------------------------------------------------
+
+
+def empty_status_bits(size: int) -> bytes:
+    """A fresh, all-zero bitstring for ``size`` one-bit entries."""
+    return status.BitstringStatusList.create(size).to_bytes()
+
+
+def status_bit(bits: bytes, index: int) -> int:
+    return status.BitstringStatusList(bits).get(index)
+
+
+def set_status_bit(bits: bytes, index: int, value: int = 1) -> bytes:
+    bitstring = status.BitstringStatusList(bits)
+    bitstring.set(index, value)
+    return bitstring.to_bytes()
+
+
+def allocate_status_index(taken: Container[int], size: int) -> int:
+    """A random free index (random so that it says nothing about when a badge was issued)."""
+    return status.allocate_index(secrets.SystemRandom(), taken, size)
+
+
+def revocation_entry(list_url: str, index: int) -> dict[str, Any]:
+    """The ``credentialStatus`` of a credential at ``index`` of a revocation list."""
+    return status.status_entry(list_url, index, "revocation")
+
+
+def sign_status_list(
+    *,
+    list_url: str,
+    issuer: str,
+    purpose: str,
+    bits: bytes,
+    signer: Signer,
+    verification_method: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """Build and sign the BitstringStatusListCredential for the current bits."""
+    document = status.status_list_credential(
+        list_url, issuer, purpose, status.BitstringStatusList(bits).encode(), now, ttl_ms=300_000
+    )
+    return _sign(document, signer, verification_method, now)
+
+
+# --- verification and baking --------------------------------------------------------------
+
+
+def verify(document: dict[str, Any], *, now: datetime, fetcher: Fetcher) -> VerificationReport:
+    """Verify a credential with the engine; ``fetcher`` answers for this site's own URLs."""
+    return verify_credential(document, VerifyOptions(now=now, fetcher=fetcher))
+
+
+def bake(image: bytes, *, svg: bool, credential_text: str) -> bytes:
+    """Bake the signed credential into the badge image (OB 3.0 §5.3)."""
+    if svg:
+        return baking.bake_svg(image, credential_text)
+    return baking.bake_png(image, credential_text)

@@ -1,0 +1,145 @@
+"""Reads about issued credentials — the staff-side access function, live status, claim links."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from insignia.web.accounts.models import User
+from insignia.web.accounts.selectors import user_verified_emails
+from insignia.web.awards import engine
+from insignia.web.awards.models import ClaimToken, Credential, StatusList
+from insignia.web.common.errors import NotFound
+from insignia.web.issuers.models import Organisation, Role
+from insignia.web.issuers.selectors import has_role, user_roles
+
+
+def access_credential(
+    *, user: User | Any, credential_id: uuid.UUID | str, role: Role | None = None
+) -> Credential:
+    """Return an issued credential to staff of its organisation holding ``role``.
+
+    :raises NotFound: for unknown credentials and for people who may not see it alike.
+    """
+    credential = (
+        Credential.objects.filter(pk=credential_id)
+        .select_related("organisation", "version", "version__image", "achievement", "status_list")
+        .first()
+    )
+    if credential is None or not has_role(
+        user_roles(user=user, organisation=credential.organisation), role
+    ):
+        raise NotFound()
+    return credential
+
+
+def organisation_recent_credentials(
+    *, organisation: Organisation, limit: int = 20
+) -> list[Credential]:
+    """The latest awards of an organisation."""
+    return list(
+        Credential.objects.filter(organisation=organisation)
+        .select_related("version", "version__image", "recipient_user", "status_list")
+        .order_by("-issued_at")[:limit]
+    )
+
+
+def achievement_credentials(*, achievement_id: uuid.UUID) -> QuerySet[Credential]:
+    """Every award of one badge, newest first."""
+    return (
+        Credential.objects.filter(achievement_id=achievement_id)
+        .select_related("version", "recipient_user", "status_list")
+        .order_by("-issued_at")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStatus:
+    """What is true about a credential right now, from its status list bit and its dates."""
+
+    code: str  # valid · revoked · expired · not-yet-valid
+    label: str
+
+    @property
+    def is_valid(self) -> bool:
+        return self.code == "valid"
+
+
+def credential_live_status(*, credential: Credential, now: datetime | None = None) -> LiveStatus:
+    """Compute the status from the published list and the dates (never from a stored flag)."""
+    now = now or timezone.now()
+    if engine.status_bit(bytes(credential.status_list.bits), credential.status_index):
+        return LiveStatus("revoked", "Revoked")
+    if credential.valid_until is not None and now > credential.valid_until:
+        return LiveStatus("expired", "Expired")
+    if now < credential.issued_at:
+        return LiveStatus("not-yet-valid", "Not yet valid")
+    return LiveStatus("valid", "Valid")
+
+
+def credential_document(credential: Credential) -> dict[str, Any]:
+    """The signed credential as a JSON object (parsed from the stored text)."""
+    data: dict[str, Any] = json.loads(credential.document)
+    return data
+
+
+def credentials_pending_for_user(*, user: User) -> list[Credential]:
+    """Badges sent to one of the user's verified addresses that they have not accepted yet."""
+    emails = user_verified_emails(user=user)
+    if not emails:
+        return []
+    return list(
+        Credential.objects.filter(recipient_email__in=emails, recipient_user__isnull=True)
+        .select_related("organisation", "version", "version__image")
+        .order_by("-issued_at")
+    )
+
+
+def claim_token_get(*, token: str, now: datetime | None = None) -> ClaimToken:
+    """Return a usable claim link (unused, not expired).
+
+    :raises NotFound: for unknown, used and expired links alike.
+    """
+    now = now or timezone.now()
+    row = (
+        ClaimToken.objects.filter(token_hash=hashlib.sha256(token.encode()).hexdigest())
+        .select_related(
+            "credential",
+            "credential__organisation",
+            "credential__version",
+            "credential__version__image",
+        )
+        .first()
+    )
+    if row is None or row.expires_at < now:
+        raise NotFound()
+    return row
+
+
+def status_list_public_get(*, organisation_id: uuid.UUID, list_id: uuid.UUID) -> StatusList:
+    """A published status list.
+
+    :raises NotFound: when there is none (or it was never published).
+    """
+    row = StatusList.objects.filter(
+        pk=list_id, organisation_id=organisation_id, published_version__gt=0
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def status_list_url(status_list: StatusList) -> str:
+    """Where the signed list credential is served (and the ``statusListCredential`` value)."""
+    return settings.INSIGNIA_BASE_URL + reverse(
+        "awards:status_list", args=[status_list.organisation_id, status_list.pk]
+    )

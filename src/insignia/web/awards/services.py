@@ -1,0 +1,357 @@
+"""Writes about credentials: issue (sign + status slot + claim email), revoke, claim, accept."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from insignia.web.accounts.models import User, normalise_email
+from insignia.web.accounts.selectors import user_by_email, user_verified_emails
+from insignia.web.accounts.services import user_add_verified_email, user_create
+from insignia.web.achievements.models import Achievement
+from insignia.web.achievements.selectors import access_achievement, version_url
+from insignia.web.awards import engine
+from insignia.web.awards.models import ClaimToken, Credential, StatusList
+from insignia.web.awards.selectors import (
+    access_credential,
+    claim_token_get,
+    status_list_url,
+)
+from insignia.web.common.dates import add_months
+from insignia.web.common.errors import ApplicationError, NotFound
+from insignia.web.images.selectors import image_url
+from insignia.web.issuers.models import Organisation, Role, SigningKey
+from insignia.web.issuers.selectors import active_signing_key, organisation_profile_url
+from insignia.web.issuers.services import audit_record, signing_key_open
+from insignia.web.wallet.models import WalletItem
+from insignia.web.wallet.services import wallet_add
+
+STATUS_LIST_SIZE = engine.MIN_STATUS_ENTRIES
+
+
+def _signing_key(organisation: Organisation) -> SigningKey:
+    key = active_signing_key(organisation=organisation)
+    if key is None:
+        raise ApplicationError(
+            "The organisation has no active signing key; an owner must create one."
+        )
+    return key
+
+
+def issuer_profile(organisation: Organisation) -> engine.IssuerData:
+    """The organisation as the OB 3.0 ``Profile`` embedded in its credentials."""
+    return engine.IssuerData(
+        id=organisation.did,
+        name=organisation.name,
+        url=organisation.url,
+        email=organisation.email,
+        description=organisation.description,
+        image_url=image_url(organisation.logo) if organisation.logo else None,
+        profile_url=organisation_profile_url(organisation),
+    )
+
+
+def status_list_publish(*, status_list: StatusList, now: datetime | None = None) -> StatusList:
+    """Sign the current bits as a BitstringStatusListCredential and store it for serving."""
+    now = now or timezone.now()
+    key = _signing_key(status_list.organisation)
+    document = engine.sign_status_list(
+        list_url=status_list_url(status_list),
+        issuer=status_list.organisation.did,
+        purpose=status_list.purpose,
+        bits=bytes(status_list.bits),
+        signer=signing_key_open(key=key),
+        verification_method=key.verification_method,
+        now=now,
+    )
+    status_list.document = engine.dumps(document)
+    status_list.published_version += 1
+    status_list.published_at = now
+    status_list.save(update_fields=["document", "published_version", "published_at"])
+    return status_list
+
+
+def _status_list_with_room(organisation: Organisation, purpose: str, now: datetime) -> StatusList:
+    row = (
+        StatusList.objects.select_for_update()
+        .filter(organisation=organisation, purpose=purpose, is_full=False)
+        .order_by("created_at")
+        .first()
+    )
+    if row is None:
+        row = StatusList.objects.create(
+            organisation=organisation,
+            purpose=purpose,
+            size=STATUS_LIST_SIZE,
+            bits=engine.empty_status_bits(STATUS_LIST_SIZE),
+        )
+        status_list_publish(status_list=row, now=now)
+    return row
+
+
+def _allocate_index(status_list: StatusList) -> int:
+    taken = set(
+        Credential.objects.filter(status_list=status_list).values_list("status_index", flat=True)
+    )
+    if len(taken) >= status_list.size - 1:
+        status_list.is_full = True
+        status_list.save(update_fields=["is_full"])
+    return engine.allocate_status_index(taken, status_list.size)
+
+
+def claim_url(token: str) -> str:
+    return settings.INSIGNIA_BASE_URL + reverse("awards:claim", args=[token])
+
+
+def claim_token_create(*, credential: Credential, now: datetime | None = None) -> str:
+    """Make a one-time claim link for the credential; only its hash is stored."""
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(32)
+    ClaimToken.objects.create(
+        credential=credential,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INSIGNIA_CLAIM_DAYS),
+    )
+    return token
+
+
+def claim_email_send(*, credential: Credential, token: str) -> None:
+    """Email the recipient their claim link (console backend in the demo, SMTP in production)."""
+    context = {
+        "credential": credential,
+        "organisation": credential.organisation,
+        "version": credential.version,
+        "claim_url": claim_url(token),
+        "days": settings.INSIGNIA_CLAIM_DAYS,
+        "image_url": image_url(credential.version.image, extension="png")
+        if credential.version.image.has_png
+        else image_url(credential.version.image),
+    }
+    subject = f"{credential.organisation.name} awarded you “{credential.version.name}”"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("awards/email/claim.txt", context),
+        to=[credential.recipient_email],
+        reply_to=[credential.organisation.email],
+    )
+    message.attach_alternative(render_to_string("awards/email/claim.html", context), "text/html")
+    message.send()
+
+
+@transaction.atomic
+def credential_issue(
+    *,
+    actor: User,
+    achievement_id: uuid.UUID,
+    recipient_email: str,
+    recipient_name: str = "",
+    evidence_url: str = "",
+    evidence_narrative: str = "",
+    result: str = "",
+    now: datetime | None = None,
+) -> Credential:
+    """Award a published badge: build the credential, sign it, store it, email a claim link.
+
+    :raises ApplicationError: when the badge is not published or the issuer has no key.
+    """
+    achievement = access_achievement(user=actor, achievement_id=achievement_id, role=Role.ISSUER)
+    version = achievement.current_version
+    if achievement.state != Achievement.State.PUBLISHED or version is None:
+        raise ApplicationError("Only published badges can be awarded.")
+    now = (now or timezone.now()).replace(microsecond=0)
+    organisation = achievement.organisation
+    key = _signing_key(organisation)
+    status_list = _status_list_with_room(organisation, StatusList.Purpose.REVOCATION, now)
+    index = _allocate_index(status_list)
+    pk, salt = uuid.uuid4(), secrets.token_hex(16)
+    email = normalise_email(recipient_email)
+    valid_until = add_months(now, version.expiry_months) if version.expiry_months else None
+    data = engine.CredentialData(
+        id=f"urn:uuid:{pk}",
+        issuer=issuer_profile(organisation),
+        achievement=engine.achievement_data(version, version_url(version)),
+        recipient_email=email,
+        recipient_salt=salt,
+        recipient_name=recipient_name.strip(),
+        evidence_url=evidence_url.strip(),
+        evidence_narrative=evidence_narrative.strip(),
+        result=result.strip(),
+        valid_from=now,
+        valid_until=valid_until,
+        status=engine.revocation_entry(status_list_url(status_list), index),
+    )
+    document = engine.sign_credential(
+        data,
+        signer=signing_key_open(key=key),
+        verification_method=key.verification_method,
+        created=now,
+    )
+    try:
+        with transaction.atomic():
+            credential = Credential.objects.create(
+                id=pk,
+                organisation=organisation,
+                achievement=achievement,
+                version=version,
+                recipient_email=email,
+                recipient_name=recipient_name.strip(),
+                recipient_salt=salt,
+                recipient_hash=engine.email_identity_hash(email, salt),
+                document=engine.dumps(document),
+                status_list=status_list,
+                status_index=index,
+                issued_at=now,
+                valid_until=valid_until,
+                issued_by=actor,
+            )
+    except IntegrityError as exc:  # a concurrent award took the same status slot
+        raise ApplicationError(
+            "Another award was being made at the same moment; try again."
+        ) from exc
+    token = claim_token_create(credential=credential, now=now)
+    transaction.on_commit(lambda: claim_email_send(credential=credential, token=token))
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="credential.issued",
+        obj=credential,
+        now=now,
+        achievement=str(achievement.pk),
+        version=version.number,
+        key=key.key_id,
+        status_index=index,
+    )
+    return credential
+
+
+@transaction.atomic
+def credential_revoke(
+    *, actor: User, credential_id: uuid.UUID, reason: str, now: datetime | None = None
+) -> Credential:
+    """Revoke an award: set its bit in the revocation list and re-publish the signed list.
+
+    :raises ApplicationError: when it is already revoked.
+    """
+    credential = access_credential(user=actor, credential_id=credential_id, role=Role.ISSUER)
+    status_list = StatusList.objects.select_for_update().get(pk=credential.status_list_id)
+    if engine.status_bit(bytes(status_list.bits), credential.status_index):
+        raise ApplicationError("This badge has already been revoked.")
+    now = now or timezone.now()
+    status_list.bits = engine.set_status_bit(bytes(status_list.bits), credential.status_index)
+    status_list.save(update_fields=["bits"])
+    status_list_publish(status_list=status_list, now=now)
+    credential.revoked_at = now
+    credential.revocation_reason = reason.strip()
+    credential.save(update_fields=["revoked_at", "revocation_reason"])
+    audit_record(
+        organisation=credential.organisation,
+        actor=actor,
+        action="credential.revoked",
+        obj=credential,
+        now=now,
+        reason=reason.strip(),
+    )
+    return credential
+
+
+def _attach(credential: Credential, user: User, now: datetime) -> WalletItem:
+    if credential.recipient_user_id not in (None, user.pk):
+        raise ApplicationError("This badge has already been accepted by another account.")
+    if credential.recipient_user_id is None:
+        credential.recipient_user = user
+        credential.save(update_fields=["recipient_user"])
+        audit_record(
+            organisation=credential.organisation,
+            actor=user,
+            action="credential.claimed",
+            obj=credential,
+            now=now,
+        )
+    return wallet_add(user=user, credential=credential, now=now)
+
+
+@transaction.atomic
+def credential_claim(*, user: User, token: str, now: datetime | None = None) -> WalletItem:
+    """Accept a badge through its emailed link into ``user``'s wallet.
+
+    The link proves control of the address it was sent to, so that address is recorded as
+    one of the user's verified addresses.
+
+    :raises NotFound: for unknown or expired links.
+    :raises ApplicationError: when another account owns the address or took the badge.
+    """
+    now = now or timezone.now()
+    row = claim_token_get(token=token, now=now)
+    credential = Credential.objects.select_for_update().get(pk=row.credential_id)
+    if credential.recipient_user_id not in (None, user.pk):
+        raise ApplicationError("This badge has already been accepted by another account.")
+    user_add_verified_email(user=user, email=credential.recipient_email)
+    if row.used_at is None:
+        row.used_at, row.used_by = now, user
+        row.save(update_fields=["used_at", "used_by"])
+    return _attach(credential, user, now)
+
+
+@transaction.atomic
+def credential_claim_with_new_account(
+    *, token: str, name: str, password: str, now: datetime | None = None
+) -> tuple[User, WalletItem]:
+    """Create an account for the address the link was sent to, and accept the badge.
+
+    :raises ApplicationError: when an account already uses the address (sign in instead).
+    """
+    row = claim_token_get(token=token, now=now)
+    if user_by_email(email=row.credential.recipient_email) is not None:
+        raise ApplicationError("An account already uses this address: sign in to accept the badge.")
+    user = user_create(
+        email=row.credential.recipient_email, name=name, password=password, email_verified=True
+    )
+    return user, credential_claim(user=user, token=token, now=now)
+
+
+@transaction.atomic
+def credential_accept(
+    *, user: User, credential_id: uuid.UUID, now: datetime | None = None
+) -> WalletItem:
+    """Accept a badge sent to one of the user's verified addresses (no link needed).
+
+    :raises NotFound: when no such badge was sent to the user's verified addresses.
+    """
+    credential = (
+        Credential.objects.select_for_update()
+        .filter(pk=credential_id, recipient_email__in=user_verified_emails(user=user))
+        .select_related("organisation")
+        .first()
+    )
+    if credential is None:
+        raise NotFound()
+    return _attach(credential, user, now or timezone.now())
+
+
+def claim_email_resend(*, actor: User, credential_id: uuid.UUID) -> str:
+    """Send a fresh claim link for an award nobody has accepted yet (issuers only).
+
+    :raises ApplicationError: when the badge was already accepted.
+    """
+    credential = access_credential(user=actor, credential_id=credential_id, role=Role.ISSUER)
+    if credential.recipient_user_id is not None:
+        raise ApplicationError("The recipient has already accepted this badge.")
+    token = claim_token_create(credential=credential)
+    transaction.on_commit(lambda: claim_email_send(credential=credential, token=token))
+    audit_record(
+        organisation=credential.organisation,
+        actor=actor,
+        action="credential.claim_resent",
+        obj=credential,
+    )
+    return token

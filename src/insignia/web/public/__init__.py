@@ -1,0 +1,1 @@
+"""Public pages: the home page, issuer pages, badge definitions and shared credentials."""

@@ -1,0 +1,116 @@
+"""Public pages: anyone can read these; private and unknown things answer the same 404."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from insignia.web.achievements.models import AchievementVersion
+from insignia.web.achievements.selectors import (
+    achievement_public_get,
+    published_achievements,
+    version_public_get,
+    version_url,
+)
+from insignia.web.awards import engine
+from insignia.web.awards.services import issuer_profile
+from insignia.web.awards.verification import credential_verify
+from insignia.web.common.http import json_ld_response, negotiated, wants_json_ld
+from insignia.web.issuers.selectors import organisation_public_get
+from insignia.web.public.selectors import home_showcase
+from insignia.web.wallet.selectors import public_wallet_item
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/home.html", {"showcase": home_showcase()})
+
+
+@require_safe
+def issuer(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    """The issuer's public page; ``Accept: application/ld+json`` gets its OB 3.0 Profile."""
+    org = organisation_public_get(organisation_id=organisation_id)
+    if wants_json_ld(request):
+        return json_ld_response(request, engine.profile_json(issuer_profile(org)))
+    return negotiated(
+        render(
+            request,
+            "public/issuer.html",
+            {
+                "org": org,
+                "badges": published_achievements(organisation=org),
+            },
+        )
+    )
+
+
+def _achievement_page(
+    request: HttpRequest, version: AchievementVersion, *, latest: bool
+) -> HttpResponse:
+    org = version.achievement.organisation
+    if wants_json_ld(request):
+        data = engine.achievement_data(version, version_url(version))
+        return json_ld_response(request, engine.achievement_json(data, issuer_profile(org)))
+    current = version.achievement.current_version
+    return negotiated(
+        render(
+            request,
+            "public/achievement.html",
+            {
+                "version": version,
+                "achievement": version.achievement,
+                "org": org,
+                "alignments": list(version.alignments.all()),
+                "newer": None
+                if latest or current is None or current.number == version.number
+                else current,
+            },
+        )
+    )
+
+
+@require_safe
+def achievement(request: HttpRequest, achievement_id: uuid.UUID) -> HttpResponse:
+    found = achievement_public_get(achievement_id=achievement_id)
+    assert found.current_version is not None
+    version = version_public_get(achievement_id=found.pk, number=found.current_version.number)
+    return _achievement_page(request, version, latest=True)
+
+
+@require_safe
+def achievement_version(
+    request: HttpRequest, achievement_id: uuid.UUID, number: int
+) -> HttpResponse:
+    version = version_public_get(achievement_id=achievement_id, number=number)
+    return _achievement_page(request, version, latest=False)
+
+
+@require_safe
+def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
+    """A badge its holder made public, verified live by the engine on every view."""
+    item = public_wallet_item(credential_id=credential_id)
+    if wants_json_ld(request):
+        return json_ld_response(request, item.credential.document)
+    return negotiated(
+        render(
+            request,
+            "public/credential.html",
+            {
+                "item": item,
+                "credential": item.credential,
+                "version": item.credential.version,
+                "org": item.credential.organisation,
+                "alignments": list(item.credential.version.alignments.all()),
+                "verification": credential_verify(credential=item.credential),
+            },
+        )
+    )
+
+
+@require_safe
+def credential_json(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
+    item = public_wallet_item(credential_id=credential_id)
+    return json_ld_response(request, item.credential.document)

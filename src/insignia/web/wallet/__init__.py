@@ -1,0 +1,1 @@
+"""The learner's wallet: their badges, what is public, and downloads."""
