@@ -1,0 +1,193 @@
+"""The cryptosuites Insignia knows, as an explicit allow-list.
+
+A proof names its suite (``type`` ``DataIntegrityProof`` + ``cryptosuite``, or the legacy
+``type`` ``Ed25519Signature2020``); anything not registered here is refused by name rather
+than guessed at.  Each suite says how a document and a proof configuration become the bytes
+that are hashed (RDFC-1.0 N-Quads or JCS), which key algorithm it takes, and whether we still
+create such proofs (the legacy suite is verify-only).
+
+Every suite here hashes the same way (vc-di-eddsa §3.2.4 / §3.3.4, and Ed25519Signature2020):
+``sha256(canonical proof configuration) ‖ sha256(canonical document)``, signed with Ed25519.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Final
+
+import rfc8785
+
+from insignia.core.errors import InputError, ProofError
+from insignia.core.jsonld.canonical import canonicalize
+from insignia.core.jsonld.loader import ContextStore
+
+DATA_INTEGRITY: Final = "DataIntegrityProof"
+ED25519_2020: Final = "Ed25519Signature2020"
+ED25519_2020_CONTEXT: Final = "https://w3id.org/security/suites/ed25519-2020/v1"
+_CACHEABLE: Final = 8_192
+
+#: ``transform(document, store, utf16_order)`` → the canonical bytes.
+Transform = Callable[[Mapping[str, Any], ContextStore, bool], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Suite:
+    """One registered way of making and checking proofs.
+
+    :param name: the registry key: the ``cryptosuite`` value, or the legacy proof ``type``.
+    :param proof_type: the proof ``type`` it uses.
+    :param cryptosuite: the ``cryptosuite`` value (None for legacy suites, which have none).
+    :param algorithm: the JOSE algorithm its keys must have.
+    :param can_sign: False for suites we only verify.
+    :param rdf: True when it canonicalizes with RDFC-1.0 (JSON-LD semantics, safe mode).
+    :param proof_has_context: True when the emitted proof carries the document's ``@context``.
+    :param required_context: a context the document must list for the proof to make sense.
+    """
+
+    name: str
+    proof_type: str
+    cryptosuite: str | None
+    algorithm: str
+    can_sign: bool
+    rdf: bool
+    proof_has_context: bool = False
+    required_context: str | None = None
+
+    def canonical(
+        self, document: Mapping[str, Any], store: ContextStore, *, utf16_order: bool = False
+    ) -> bytes:
+        """Return the bytes this suite hashes for ``document``.
+
+        RDF suites run JSON-LD safe mode first, so that nothing unsigned can ride along.
+        """
+        if not self.rdf:
+            return _jcs(document)
+        _safe_mode(document, store)
+        return canonicalize(document, store=store, utf16_order=utf16_order).encode("utf-8")
+
+    def canonical_config(
+        self, config: Mapping[str, Any], store: ContextStore, *, utf16_order: bool = False
+    ) -> bytes:
+        """Like :meth:`canonical`, cached: a batch signed or verified together shares its
+        proof configuration (same ``created``, key and contexts), which costs as much to
+        canonicalize as a whole credential."""
+        if not self.rdf:
+            return _jcs(config)
+        frozen = _freeze(config)
+        if len(frozen) > _CACHEABLE:  # an inline context, say: not worth keeping
+            return self.canonical(config, store, utf16_order=utf16_order)
+        return _rdfc_cached(frozen, store, utf16_order)
+
+
+def _freeze(document: Mapping[str, Any]) -> str:
+    try:
+        return json.dumps(document, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"The document is not JSON: {exc}", code="input.not_json") from None
+
+
+@lru_cache(maxsize=128)
+def _rdfc_cached(frozen: str, store: ContextStore, utf16_order: bool) -> bytes:
+    document = json.loads(frozen)
+    _safe_mode(document, store)
+    return canonicalize(document, store=store, utf16_order=utf16_order).encode("utf-8")
+
+
+def _safe_mode(document: Mapping[str, Any], store: ContextStore) -> None:
+    try:
+        from insignia.core.jsonld import safemode
+    except ImportError:  # pragma: no cover - safe mode ships with the engine
+        return
+    safemode.check(document, store=store)
+
+
+def _jcs(document: Mapping[str, Any]) -> bytes:
+    try:
+        return bytes(rfc8785.dumps(document))
+    except rfc8785.IntegerDomainError as exc:
+        raise InputError(
+            f"JCS cannot represent the integer {exc}: it is beyond 2**53.",
+            code="input.number_out_of_range",
+        ) from None
+    except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
+        raise InputError(
+            f"The document cannot be JCS-canonicalized: {exc}", code="input.not_json"
+        ) from None
+
+
+def hash_data(canonical_config: bytes, canonical_document: bytes) -> bytes:
+    """The 64 bytes every registered suite signs: proof configuration hash, then document hash."""
+    return hashlib.sha256(canonical_config).digest() + hashlib.sha256(canonical_document).digest()
+
+
+_REGISTRY: dict[str, Suite] = {
+    suite.name: suite
+    for suite in (
+        Suite("eddsa-rdfc-2022", DATA_INTEGRITY, "eddsa-rdfc-2022", "EdDSA", True, rdf=True),
+        Suite(
+            "eddsa-jcs-2022",
+            DATA_INTEGRITY,
+            "eddsa-jcs-2022",
+            "EdDSA",
+            True,
+            rdf=False,
+            proof_has_context=True,
+        ),
+        Suite(
+            ED25519_2020,
+            ED25519_2020,
+            None,
+            "EdDSA",
+            False,
+            rdf=True,
+            required_context=ED25519_2020_CONTEXT,
+        ),
+    )
+}
+
+#: Every suite Insignia accepts, by name (read-only).
+SUITES: Final[Mapping[str, Suite]] = MappingProxyType(_REGISTRY)
+
+
+def suite_named(name: str) -> Suite:
+    """Return the registered suite called ``name`` (a cryptosuite or legacy proof type).
+
+    :raises ProofError: code ``proof.unsupported_cryptosuite`` for any other name.
+    """
+    suite = SUITES.get(name) if isinstance(name, str) else None
+    if suite is None:
+        raise ProofError(
+            f"The cryptosuite {name!r} is not supported; Insignia accepts "
+            f"{', '.join(sorted(SUITES))}.",
+            code="proof.unsupported_cryptosuite",
+            cryptosuite=name if isinstance(name, str) else None,
+        )
+    return suite
+
+
+def suite_for(proof: Mapping[str, Any]) -> Suite:
+    """Return the suite a proof object names by its ``type`` (and ``cryptosuite``).
+
+    :raises ProofError: ``proof.unsupported_type`` or ``proof.unsupported_cryptosuite``.
+    """
+    proof_type = proof.get("type")
+    if proof_type == DATA_INTEGRITY:
+        cryptosuite = proof.get("cryptosuite")
+        suite = SUITES.get(cryptosuite) if isinstance(cryptosuite, str) else None
+        if suite is None or suite.proof_type != DATA_INTEGRITY:
+            raise ProofError(
+                f"The cryptosuite {cryptosuite!r} is not supported.",
+                code="proof.unsupported_cryptosuite",
+            )
+        return suite
+    suite = SUITES.get(proof_type) if isinstance(proof_type, str) else None
+    if suite is None or suite.cryptosuite is not None:
+        raise ProofError(
+            f"The proof type {proof_type!r} is not supported.", code="proof.unsupported_type"
+        )
+    return suite
