@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from insignia.core import jose
 from insignia.core.errors import InsigniaError, KeyFormatError, ProofError
 from insignia.core.fetch import Fetcher
 from insignia.core.keys import PublicKey, public_key_from_pem
-from insignia.core.ob2.jws import CompactJws, verify_jws
-from insignia.core.ob2.model import as_list, fetch_object, resolve, verification_of
+from insignia.core.ob2.model import ALGORITHMS, as_list, fetch_object, resolve, verification_of
 from insignia.core.report import Outcome, VerificationReport
 
 #: Keys tried per assertion; a profile listing more is not a real issuer.
@@ -66,7 +66,7 @@ def _load_key(
 
 
 def check_signature(
-    jws: CompactJws, assertion: dict[str, Any], issuer: dict[str, Any], ctx: Ctx
+    jws: jose.Jws, assertion: dict[str, Any], issuer: dict[str, Any], ctx: Ctx
 ) -> bool:
     """Add the ``ob2.signature`` check; True when a linked issuer key verifies the JWS."""
     linked = _linked_keys(issuer)
@@ -86,7 +86,8 @@ def check_signature(
     errors: list[str] = []
     for key_id in candidates[:MAX_KEYS]:
         try:
-            verify_jws(jws, _load_key(key_id, linked[key_id], issuer.get("id"), ctx))
+            key = _load_key(key_id, linked[key_id], issuer.get("id"), ctx)
+            jose.verify_decoded(jws, key, algorithms=ALGORITHMS)
         except InsigniaError as exc:
             errors.append(f"{key_id}: {exc.message}")
             continue

@@ -15,8 +15,8 @@ from typing import Any
 from insignia.core.errors import InputError, InsigniaError, ResolutionError
 from insignia.core.fetch import Fetcher
 from insignia.core.keys import PublicKey
-from insignia.core.ob2.jws import COMPACT_JWS
 from insignia.core.ob2.model import (
+    COMPACT_JWS,
     HOSTED_TYPES,
     SIGNED_TYPES,
     Input,
