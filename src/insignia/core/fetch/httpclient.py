@@ -1,9 +1,8 @@
-"""Fetching documents from the web, safely, and pretending to when we must stay offline.
+"""The one fetcher that goes to the network: HTTPS, hardened against the URLs it is given.
 
-The engine never opens a socket by itself: resolvers, status checks and URL verification are
-handed a :class:`Fetcher`.  :class:`HttpFetcher` is the one real implementation, and it is
-written for a verifier that fetches URLs chosen by strangers (a credential names its own
-DID document, status list and refresh service).  So it
+The engine never opens a socket by itself; :class:`HttpFetcher` is the real
+:class:`~insignia.core.fetch.Fetcher`, written for a verifier that fetches URLs chosen by
+strangers (a credential names its own DID document, status list and refresh service).  So it
 
 * refuses hosts resolving to loopback, private, link-local, multicast or reserved addresses
   (server-side request forgery), and connects to the very address it checked, so a second DNS
@@ -11,75 +10,28 @@ DID document, status list and refresh service).  So it
 * speaks https only unless told otherwise, never uses environment proxies, follows a few
   redirects and re-checks every hop;
 * bounds connect time, time between bytes, total time and body size (checked while reading).
-
-:class:`CachingFetcher` keeps recent answers for a TTL on an injected clock, and
-:class:`MappingFetcher` serves documents from memory for tests and offline folders.
 """
 
 from __future__ import annotations
 
 import http.client
 import ipaddress
-import json
 import socket
 import ssl
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
-from insignia.core.errors import InputError, ResolutionError
-from insignia.core.jsonio import MAX_DOCUMENT_BYTES, parse_json_object
+from insignia.core.errors import ResolutionError
+from insignia.core.fetch.base import FetchedDocument, fetch_error
+from insignia.core.jsonio import MAX_DOCUMENT_BYTES
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _CHUNK = 64 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class FetchedDocument:
-    """What a fetch returned.
-
-    :param url: the URL finally answered (after redirects).
-    :param status: the HTTP status (fetchers over local data use 200 / 404 alike).
-    :param content_type: the ``Content-Type`` header, as sent (may be empty).
-    :param body: the raw body; parse it with :mod:`insignia.core.jsonio`.
-    """
-
-    url: str
-    status: int
-    content_type: str
-    body: bytes
-
-    def json(self) -> dict[str, Any]:
-        """The body as a bounded JSON object.
-
-        :raises ResolutionError: code ``resolve.bad_document`` when it is not one.
-        """
-        try:
-            return parse_json_object(self.body)
-        except InputError as exc:
-            raise ResolutionError(
-                f"{self.url} did not return a JSON object: {exc.message}",
-                code="resolve.bad_document",
-                url=self.url,
-                reason=exc.code,
-            ) from exc
-
-
-class Fetcher(Protocol):
-    """Gets the bytes behind a URL; every failure is a :class:`ResolutionError`."""
-
-    def fetch(self, url: str, *, accept: str) -> FetchedDocument: ...
-
-
-def _fail(message: str, code: str, url: str, **detail: Any) -> ResolutionError:
-    return ResolutionError(message, code=code, url=url, **detail)
 
 
 def is_forbidden_address(ip: IpAddress) -> bool:
@@ -203,7 +155,7 @@ class HttpFetcher:
             if status in _REDIRECTS:
                 location = headers.get("location")
                 if not location:
-                    raise _fail(
+                    raise fetch_error(
                         f"{current} redirected nowhere.",
                         "resolve.http_status",
                         current,
@@ -212,14 +164,14 @@ class HttpFetcher:
                 current = urljoin(current, location)
                 continue
             if not 200 <= status < 300:
-                raise _fail(
+                raise fetch_error(
                     f"{current} answered HTTP {status}.",
                     "resolve.http_status",
                     current,
                     status=status,
                 )
             return FetchedDocument(current, status, headers.get("content-type", ""), body)
-        raise _fail(
+        raise fetch_error(
             f"{url} redirected more than {self.max_redirects} times.",
             "resolve.too_many_redirects",
             url,
@@ -227,13 +179,13 @@ class HttpFetcher:
 
     def _target(self, url: str) -> _Target:
         if not url.isascii() or any(ord(c) <= 0x20 or c == "\x7f" for c in url):
-            raise _fail(
+            raise fetch_error(
                 "The URL has spaces, control or non-ASCII characters.", "resolve.bad_url", url
             )
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme != "https" and not (scheme == "http" and self.allow_http):
-            raise _fail(
+            raise fetch_error(
                 f"Only https URLs are fetched, not {scheme or 'scheme-less'} ones.",
                 "resolve.forbidden_scheme",
                 url,
@@ -241,9 +193,9 @@ class HttpFetcher:
         try:
             port = parts.port
         except ValueError:
-            raise _fail("The URL has an invalid port.", "resolve.bad_url", url) from None
+            raise fetch_error("The URL has an invalid port.", "resolve.bad_url", url) from None
         if not parts.hostname or parts.username is not None or parts.password is not None:
-            raise _fail(
+            raise fetch_error(
                 "The URL needs a host and must not carry credentials.", "resolve.bad_url", url
             )
         tls = scheme == "https"
@@ -257,19 +209,21 @@ class HttpFetcher:
         try:
             infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
         except (OSError, UnicodeError) as exc:
-            raise _fail(f"{target.host} could not be resolved.", "resolve.dns", target.url) from exc
+            raise fetch_error(
+                f"{target.host} could not be resolved.", "resolve.dns", target.url
+            ) from exc
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             if not self._allowed(ip):
-                raise _fail(
+                raise fetch_error(
                     f"{target.host} resolves to {ip}, which is not a public address.",
                     "resolve.forbidden_address",
                     target.url,
                     address=str(ip),
                 )
         if not addresses:
-            raise _fail(f"{target.host} has no address.", "resolve.dns", target.url)
+            raise fetch_error(f"{target.host} has no address.", "resolve.dns", target.url)
         return addresses
 
     def _exchange(
@@ -292,20 +246,24 @@ class HttpFetcher:
             except ResolutionError:
                 raise
             except TimeoutError as exc:
-                raise _fail(f"{target.url} timed out.", "resolve.timeout", target.url) from exc
+                raise fetch_error(
+                    f"{target.url} timed out.", "resolve.timeout", target.url
+                ) from exc
             except ssl.SSLError as exc:
-                raise _fail(
+                raise fetch_error(
                     f"TLS with {target.host} failed: {exc}", "resolve.tls", target.url
                 ) from exc
             except http.client.HTTPException as exc:
-                raise _fail(
+                raise fetch_error(
                     f"{target.url} broke HTTP: {exc!r}", "resolve.protocol", target.url
                 ) from exc
             except OSError as exc:
                 last = exc
             finally:
                 conn.close()
-        raise _fail(f"Could not connect to {target.host}: {last}", "resolve.connection", target.url)
+        raise fetch_error(
+            f"Could not connect to {target.host}: {last}", "resolve.connection", target.url
+        )
 
     def _request(
         self, conn: _PinnedConnection, target: _Target, accept: str, deadline: float
@@ -335,95 +293,16 @@ class HttpFetcher:
             if size > self.max_bytes:
                 raise self._too_large(target.url)
             if self._clock() > deadline:
-                raise _fail(f"{target.url} took too long to send.", "resolve.timeout", target.url)
+                raise fetch_error(
+                    f"{target.url} took too long to send.", "resolve.timeout", target.url
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 
     def _too_large(self, url: str) -> ResolutionError:
-        return _fail(
+        return fetch_error(
             f"{url} sent more than {self.max_bytes:,} bytes.",
             "resolve.too_large",
             url,
             max_bytes=self.max_bytes,
         )
-
-
-class CachingFetcher:
-    """Remembers successful fetches for ``ttl_seconds`` (by URL and Accept), LRU-bounded.
-
-    Verifying a batch of badges from one issuer asks for the same DID document and status list
-    again and again; a short TTL keeps that cheap without pinning stale revocation data.
-    Thread-safe, because the web app shares one fetcher between requests.
-    """
-
-    def __init__(
-        self,
-        inner: Fetcher,
-        ttl_seconds: float,
-        clock: Callable[[], float],
-        *,
-        max_entries: int = 256,
-        max_total_bytes: int = 32 * 1024 * 1024,
-    ) -> None:
-        self._inner = inner
-        self._ttl = ttl_seconds
-        self._clock = clock
-        self._max_entries = max_entries
-        self._max_bytes = max_total_bytes
-        self._entries: OrderedDict[tuple[str, str], tuple[float, FetchedDocument]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def fetch(self, url: str, *, accept: str = "application/json") -> FetchedDocument:
-        key = (url, accept)
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is not None and hit[0] > self._clock():
-                self._entries.move_to_end(key)
-                return hit[1]
-        document = self._inner.fetch(url, accept=accept)
-        if 200 <= document.status < 300 and len(document.body) <= self._max_bytes:
-            with self._lock:
-                self._store(key, document)
-        return document
-
-    def _store(self, key: tuple[str, str], document: FetchedDocument) -> None:
-        old = self._entries.pop(key, None)
-        if old is not None:
-            self._bytes -= len(old[1].body)
-        self._entries[key] = (self._clock() + self._ttl, document)
-        self._bytes += len(document.body)
-        while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
-            _, (_, evicted) = self._entries.popitem(last=False)
-            self._bytes -= len(evicted.body)
-
-    def clear(self) -> None:
-        """Forget everything (e.g. after an issuer rotates keys)."""
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
-
-
-class MappingFetcher:
-    """Serves documents from memory: URL → bytes or a JSON-ready dict.  Unknown URLs fail.
-
-    A fragment in the URL is ignored, as an HTTP client would never send it.
-    """
-
-    def __init__(self, documents: Mapping[str, bytes | Mapping[str, Any]]) -> None:
-        self._documents = dict(documents)
-
-    def fetch(self, url: str, *, accept: str = "application/json") -> FetchedDocument:
-        value = self._documents.get(url)
-        if value is None:
-            value = self._documents.get(url.split("#", 1)[0])
-        if value is None:
-            raise _fail(
-                f"{url} is not among the local documents.", "resolve.not_found", url, status=404
-            )
-        body = value if isinstance(value, bytes) else json.dumps(value).encode("utf-8")
-        return FetchedDocument(url.split("#", 1)[0], 200, "application/json", body)
