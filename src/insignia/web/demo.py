@@ -131,8 +131,10 @@ def seed() -> bool:
     if Organisation.objects.filter(email=ORG_EMAIL).exists():
         return False
     with (
-        transaction.atomic(),
+        # Not printed: the seeded learner accepts the badge directly (outermost, so that
+        # the claim email sent on commit still goes to the in-memory backend).
         override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+        transaction.atomic(),
     ):
         people = {}
         for email, name, role in [*STAFF, (*LEARNER, "learner")]:
@@ -220,7 +222,6 @@ def _banner() -> str:
         lines.append(f"Public badge:    {base}{reverse('public:credential', args=[public.pk])}")
     lines += [
         f"DID document:    {base}{reverse('issuer_did', args=[org.pk])}",
-        f"Credential URLs use INSIGNIA_BASE_URL = {settings.INSIGNIA_BASE_URL}",
         "",
         f"Demo logins (password for all: {PASSWORD})",
     ]

@@ -17,8 +17,9 @@ from typing import Any
 from insignia.core import baking, model, status
 from insignia.core.fetch import Fetcher
 from insignia.core.keys import Signer
+from insignia.core.proofs import sign
 from insignia.core.report import VerificationReport
-from insignia.core.verify import VerifyOptions, verify_credential
+from insignia.core.verify import Recipient, VerifyOptions, verify_credential
 
 MIN_STATUS_ENTRIES: int = status.MIN_ENTRIES
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -191,15 +192,18 @@ def build_credential(data: CredentialData) -> dict[str, Any]:
 def _sign(
     document: dict[str, Any], signer: Signer, verification_method: str, created: datetime
 ) -> dict[str, Any]:
-    from insignia.core.proofs import sign
-
-    return sign(
+    """Sign with the engine; ``proof`` is emitted as an array, the form the 1EdTech schema
+    expects (the container is not covered by the signature, so both forms verify alike)."""
+    signed = sign(
         document,
         signer,
         verification_method=verification_method,
         cryptosuite=CRYPTOSUITE,
         created=created,
     )
+    if isinstance(signed.get("proof"), dict):
+        signed["proof"] = [signed["proof"]]
+    return signed
 
 
 def sign_credential(
@@ -267,9 +271,16 @@ def sign_status_list(
 # --- verification and baking --------------------------------------------------------------
 
 
-def verify(document: dict[str, Any], *, now: datetime, fetcher: Fetcher) -> VerificationReport:
-    """Verify a credential with the engine; ``fetcher`` answers for this site's own URLs."""
-    return verify_credential(document, VerifyOptions(now=now, fetcher=fetcher))
+def verify(
+    document: dict[str, Any], *, now: datetime, fetcher: Fetcher, recipient_email: str | None = None
+) -> VerificationReport:
+    """Verify a credential with the engine; ``fetcher`` answers for this site's own URLs.
+
+    :param recipient_email: an address the holder proved to control, checked against the
+        credential's hashed identifier (OB 3.0 §9.3).
+    """
+    recipient = Recipient(recipient_email) if recipient_email else None
+    return verify_credential(document, VerifyOptions(now=now, fetcher=fetcher, recipient=recipient))
 
 
 def bake(image: bytes, *, svg: bool, credential_text: str) -> bytes:

@@ -92,6 +92,27 @@ def credential_document(credential: Credential) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True, slots=True)
+class AwardDetails:
+    """What the issuer wrote about this particular award, read from the signed document."""
+
+    results: list[str]
+    evidence: list[dict[str, str]]
+
+
+def credential_award_details(credential: Credential) -> AwardDetails:
+    """Results and evidence as signed (shown on the badge pages)."""
+    doc = credential_document(credential)
+    subject = doc.get("credentialSubject") or {}
+    results = [str(r["value"]) for r in subject.get("result") or [] if r.get("value")]
+    evidence = [
+        {k: str(e[k]) for k in ("id", "name", "narrative") if e.get(k)}
+        for e in doc.get("evidence") or []
+        if isinstance(e, dict)
+    ]
+    return AwardDetails(results, evidence)
+
+
 def credentials_pending_for_user(*, user: User) -> list[Credential]:
     """Badges sent to one of the user's verified addresses that they have not accepted yet."""
     emails = user_verified_emails(user=user)

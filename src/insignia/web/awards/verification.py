@@ -33,5 +33,11 @@ def credential_verify(*, credential: Credential, now: datetime | None = None) ->
     which serves the same bytes as the public URLs.
     """
     now = now or timezone.now()
-    report = engine.verify(json.loads(credential.document), now=now, fetcher=PlatformFetcher())
+    holder_email = credential.recipient_email if credential.recipient_user_id else None
+    report = engine.verify(
+        json.loads(credential.document),
+        now=now,
+        fetcher=PlatformFetcher(),
+        recipient_email=holder_email,
+    )
     return Verification(report, now)

@@ -16,6 +16,7 @@ from insignia.web.achievements.selectors import (
     version_url,
 )
 from insignia.web.awards import engine
+from insignia.web.awards.selectors import credential_award_details
 from insignia.web.awards.services import issuer_profile
 from insignia.web.awards.verification import credential_verify
 from insignia.web.common.http import json_ld_response, negotiated, wants_json_ld
@@ -105,6 +106,7 @@ def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
                 "org": item.credential.organisation,
                 "alignments": list(item.credential.version.alignments.all()),
                 "verification": credential_verify(credential=item.credential),
+                "details": credential_award_details(item.credential),
             },
         )
     )

@@ -12,7 +12,11 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 from insignia.web.awards import engine
-from insignia.web.awards.selectors import credential_live_status, credentials_pending_for_user
+from insignia.web.awards.selectors import (
+    credential_award_details,
+    credential_live_status,
+    credentials_pending_for_user,
+)
 from insignia.web.awards.services import credential_accept
 from insignia.web.awards.verification import credential_verify
 from insignia.web.common.auth import current_user
@@ -47,6 +51,7 @@ def detail(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
             "version": item.credential.version,
             "status": credential_live_status(credential=item.credential),
             "verification": credential_verify(credential=item.credential),
+            "details": credential_award_details(item.credential),
         },
     )
 
