@@ -81,3 +81,19 @@ def check_signature_length(signature: bytes, expected: int, kind: str) -> None:
             f"An {kind} signature has {expected} bytes, not {len(signature)}.",
             code="proof.bad_signature",
         )
+
+
+def multicodec_body(value: str, prefix: bytes, refusal: str, *, size: int | None = None) -> bytes:
+    """Decode a multibase key and strip its multicodec ``prefix``.
+
+    The prefix is what says which kind of key the bytes are, so a wrong one (or, with
+    ``size``, a body of another length) is refused as the wrong type of key.
+
+    :raises KeyFormatError: ``key.wrong_type`` with the ``refusal`` message; the multibase
+        decoder's own errors for text that is not base58btc.
+    """
+    data = multibase.decode(value)
+    body = data[len(prefix) :]
+    if not data.startswith(prefix) or (size is not None and len(body) != size):
+        raise KeyFormatError(refusal, code="key.wrong_type")
+    return body

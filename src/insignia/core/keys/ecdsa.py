@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 
 from insignia.core import multibase
 from insignia.core.errors import KeyFormatError
-from insignia.core.keys.base import bad_signature, check_signature_length
+from insignia.core.keys.base import bad_signature, check_signature_length, multicodec_body
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +104,14 @@ class EcPublicKey:
     @classmethod
     def from_multibase(cls, value: str) -> EcPublicKey:
         """Read a P-256 Multikey (``zDn…``: multicodec 0x1200 + 33-byte compressed point)."""
-        data = multibase.decode(value)
-        if not data.startswith(multibase.P256_PUB) or len(data) != 35:
-            raise KeyFormatError(
-                "The multibase key is not a compressed P-256 key (multicodec 0x1200).",
-                code="key.wrong_type",
-            )
+        point = multicodec_body(
+            value,
+            multibase.P256_PUB,
+            "The multibase key is not a compressed P-256 key (multicodec 0x1200).",
+            size=33,
+        )
         try:
-            key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), data[2:])
+            key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
         except ValueError as exc:
             raise KeyFormatError("The P-256 point is invalid.", code="key.invalid_point") from exc
         return cls.from_crypto(key)

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from insignia.core import multibase
 from insignia.core.errors import KeyFormatError
-from insignia.core.keys.base import bad_signature, check_signature_length
+from insignia.core.keys.base import bad_signature, check_signature_length, multicodec_body
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +46,13 @@ class Ed25519PublicKey:
 
         :raises KeyFormatError: when it is not base58btc with the Ed25519 multicodec prefix.
         """
-        data = multibase.decode(value)
-        if not data.startswith(multibase.ED25519_PUB):
-            raise KeyFormatError(
+        return cls(
+            multicodec_body(
+                value,
+                multibase.ED25519_PUB,
                 "The multibase key is not an Ed25519 public key (multicodec 0xed01).",
-                code="key.wrong_type",
             )
-        return cls(data[2:])
+        )
 
     @property
     def multibase(self) -> str:
@@ -113,13 +113,11 @@ class Ed25519Signer:
         :raises KeyFormatError: on another codec, a wrong length, or a public half that does
             not belong to the seed.
         """
-        data = multibase.decode(value)
-        if not data.startswith(multibase.ED25519_PRIV):
-            raise KeyFormatError(
-                "The multibase secret is not an Ed25519 private key (multicodec 0x8026).",
-                code="key.wrong_type",
-            )
-        body = data[2:]
+        body = multicodec_body(
+            value,
+            multibase.ED25519_PRIV,
+            "The multibase secret is not an Ed25519 private key (multicodec 0x8026).",
+        )
         if len(body) == 64:
             signer = cls.from_seed(body[:32])
             if signer.public_key.raw != body[32:]:

@@ -120,12 +120,17 @@ def _is_v2(doc: dict[str, Any]) -> bool:
     return any(isinstance(c, str) and "openbadges/v2" in c for c in as_list(doc.get("@context")))
 
 
+def _type_problems(doc: dict[str, Any], *accepted: str) -> list[str]:
+    """OB 2.0 requires ``type``; OB 1.x had none, so it is only demanded of typed or v2 data."""
+    types = _types(doc.get("type"))
+    if (types or _is_v2(doc)) and not set(accepted) & set(types):
+        return [f"type must include {' or '.join(repr(name) for name in accepted)}"]
+    return []
+
+
 def assertion_problems(assertion: dict[str, Any]) -> list[str]:
     """Required properties and value types of an Assertion (empty list when valid)."""
-    problems: list[str] = []
-    types = _types(assertion.get("type"))
-    if (types or _is_v2(assertion)) and "Assertion" not in types:
-        problems.append("type must include 'Assertion'")
+    problems = _type_problems(assertion, "Assertion")
     if not isinstance(assertion.get("id"), str) and hosted_url(assertion) is None:
         problems.append("id is missing")
     recipient = assertion.get("recipient")
@@ -155,10 +160,7 @@ def badge_problems(badge: dict[str, Any]) -> list[str]:
     ]
     if not isinstance(badge.get("issuer"), str | dict):
         problems.append("issuer is missing")
-    types = _types(badge.get("type"))
-    if (types or _is_v2(badge)) and "BadgeClass" not in types:
-        problems.append("type must include 'BadgeClass'")
-    return problems
+    return problems + _type_problems(badge, "BadgeClass")
 
 
 def issuer_problems(issuer: dict[str, Any]) -> list[str]:
@@ -166,10 +168,7 @@ def issuer_problems(issuer: dict[str, Any]) -> list[str]:
     problems = [
         f"{name} is missing" for name in ("name", "url") if not isinstance(issuer.get(name), str)
     ]
-    types = _types(issuer.get("type"))
-    if (types or _is_v2(issuer)) and not {"Issuer", "Profile"} & set(types):
-        problems.append("type must include 'Issuer' or 'Profile'")
-    return problems
+    return problems + _type_problems(issuer, "Issuer", "Profile")
 
 
 def fetch(fetcher: Fetcher | None, url: str) -> FetchedDocument:
