@@ -34,7 +34,12 @@ from insignia.core.model import (
     ResultDescription,
     hashed_email,
 )
-from insignia.core.model.enums import ACHIEVEMENT_TYPES, ALIGNMENT_TARGET_TYPES, RESULT_STATUSES
+from insignia.core.model.enums import (
+    ACHIEVEMENT_TYPES,
+    ALIGNMENT_TARGET_TYPES,
+    EXTENSION_TERM,
+    RESULT_STATUSES,
+)
 from insignia.core.schema import (
     validate_achievement_credential,
     validate_credential_schema_entries,
@@ -123,7 +128,9 @@ def _achievements(draw: st.DrawFn) -> Achievement:
             )
         ),
         achievement_type=draw(
-            st.none() | st.sampled_from(sorted(ACHIEVEMENT_TYPES)) | _SLUG.map("ext:{}".format)
+            st.none()
+            | st.sampled_from(sorted(ACHIEVEMENT_TYPES))
+            | st.from_regex(EXTENSION_TERM, fullmatch=True)
         ),
         alignment=draw(
             st.lists(

@@ -9,8 +9,11 @@ import re
 
 from insignia.core.errors import SchemaError
 
-#: OB 3.0 "Extending" rule: a custom enumeration term starts with ``ext:``.
-EXTENSION_TERM = re.compile(r"ext:[A-Za-z0-9._\-]+")
+#: OB 3.0 "Extending" rule: a custom enumeration term starts with ``ext:``.  The schema's
+#: pattern ``(ext:)[a-z|A-Z|0-9|.|-|_]+`` reads ``|-|`` as a range, so ``-`` is not in its
+#: class; being unanchored it still accepts ``ext:boot-camp`` but not ``ext:-camp``.  We
+#: accept a strict subset of what it accepts, so that our badges always pass it.
+EXTENSION_TERM = re.compile(r"ext:[A-Za-z0-9._][A-Za-z0-9._\-]*")
 
 ACHIEVEMENT_TYPES = frozenset(
     {
