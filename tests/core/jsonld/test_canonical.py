@@ -239,8 +239,9 @@ def test_embedded_context_in_a_node_is_inlined() -> None:
         (1.5e-7, f'"1.5E-7"^^<{XSD}double>'),
         (1.7976931348623157e308, f'"1.797693134862316E308"^^<{XSD}double>'),
         (1125899906842624.5, f'"1.125899906842625E15"^^<{XSD}double>'),
-        (2**53 + 1, f'"9007199254740992"^^<{XSD}integer>'),
-        (123456789012345678901234, f'"1.234567890123457E23"^^<{XSD}double>'),
+        (2**53, f'"9007199254740992"^^<{XSD}integer>'),
+        (2**60, f'"1152921504606846976"^^<{XSD}integer>'),
+        (2**80, f'"1.208925819614629E24"^^<{XSD}double>'),
         (True, f'"true"^^<{XSD}boolean>'),
     ],
 )
@@ -267,6 +268,13 @@ def test_a_number_jsonld_js_reads_as_zero_is_refused() -> None:
 def test_non_json_numbers_are_input_errors(value: float) -> None:
     with pytest.raises(InputError):
         canonicalize(credential({"n": value}))
+
+
+@pytest.mark.parametrize("value", [2**53 + 1, -(2**53) - 1, 123456789012345678901234, 10**400])
+def test_integers_no_double_holds_are_refused(value: int) -> None:
+    with pytest.raises(InputError) as err:
+        canonicalize(credential({"n": value}))
+    assert err.value.code == "input.imprecise_number"
 
 
 def test_control_characters_are_escaped_as_rdfc_requires() -> None:

@@ -107,8 +107,8 @@ def corpus() -> list[dict[str, Any]]:
         {"name": "ctl \x01\x7f\b\f\v\t\n\r end"},
         {"name": 'quotes " and \\ backslashes \\" and \\\\n'},
         {"name": "unicode é ü ß 中文 العربية 🎓 \u2028 \u00a0 \ufeff"},
-        {"n": [1.0, 2.75, 1e21, 1.5e-7, 0.1, 0.30000000000000004, 123456789012345678901234, -5, 0]},
-        {"n": [9007199254740993, 1.7976931348623157e308, -2.5e-5, 1e300], "b": [True, False]},
+        {"n": [1.0, 2.75, 1e21, 1.5e-7, 0.1, 0.30000000000000004, -5, 0, 2**53, 2**60]},
+        {"n": [1.7976931348623157e308, -2.5e-5, 1e300, 123e-20], "b": [True, False]},
         {
             "lang": {"@value": "Hallo Welt", "@language": "de-AT"},
             "dir": {"@value": "שלום", "@language": "he", "@direction": "rtl"},
@@ -116,7 +116,7 @@ def corpus() -> list[dict[str, Any]]:
         {"nested": [[1, 2], [3, [4, [5]]]], "empty": "", "nul": None},
         {"items": [{"a": "x"}, {"a": "x"}, {"b": {"c": "y"}}, {"b": {"c": "y"}}, {"a": "z"}]},
         {"lst": {"@list": ["a", "a", "b", {"k": "v"}, {"k": "v"}]}},
-        {"id": "_:self", "knows": [{"id": "_:other", "name": "o"}, {"name": "anon"}]},
+        {"knows": [{"id": "_:other", "name": "o"}, {"name": "anon"}, {"id": "_:other"}]},
         {"typed": {"@value": "5", "@type": "http://www.w3.org/2001/XMLSchema#integer"}},
     ]
     docs = [credential(s, n=i) for i, s in enumerate(subjects)]

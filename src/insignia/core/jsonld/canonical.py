@@ -18,7 +18,7 @@ with ``jsonld.too_complex``.
 Adjustments that keep our bytes equal to the JavaScript reference stack's:
 
 * numbers are read as IEEE-754 doubles, as JavaScript does (``1.0`` is the integer ``1``,
-  integers beyond 2**53 are rounded, ``1e21`` and up are ``xsd:double``);
+  ``1e21`` and up are ``xsd:double``); integers no double holds exactly are refused;
 * base direction becomes an ``https://www.w3.org/ns/i18n#lang_dir`` datatype (the
   ``i18n-datatype`` mode the Data Integrity libraries use); ``@direction`` inside a context
   is refused, since pyoxigraph silently drops a direction that has no language;
@@ -294,7 +294,7 @@ class _Body:
         if isinstance(value, int):
             if abs(value) <= _SAFE_INT:
                 return value
-            value = float(value)  # what a JavaScript parser holds
+            value = exact_double(value)
         if not math.isfinite(value):
             raise InputError("JSON has no NaN or Infinity.", code="input.invalid_json")
         if value.is_integer() and abs(value) < _DOUBLE_FROM:
@@ -308,6 +308,22 @@ class _Body:
             )
         self.doubles.add(value)
         return value
+
+
+def exact_double(value: int) -> float:
+    """The double a JavaScript reader holds for a big integer, if it holds it exactly.
+
+    :raises InputError: code ``input.imprecise_number`` when it would be rounded: readers
+        would then disagree on the value the signature covers.
+    """
+    rounded = float(value) if abs(value) < 2**1024 else math.inf
+    if rounded != value:
+        raise InputError(
+            f"The integer {value} has no exact IEEE-754 double; JSON readers round it "
+            "differently. Write it as a string.",
+            code="input.imprecise_number",
+        )
+    return rounded
 
 
 def _js_double(value: float) -> str:
@@ -442,7 +458,7 @@ class _Rdfc:
         self.sort_key = sort_key
         self.mentions: dict[str, list[_Parts]] = {}  # 4.4.3 step 2: blank node → its quads
         for quad in quads:
-            for part in (quad[0], quad[2], quad[3]):
+            for part in dict.fromkeys((quad[0], quad[2], quad[3])):  # a self-loop counts once
                 if part.startswith("_:"):
                     self.mentions.setdefault(part, []).append(quad)
         if len(self.mentions) > MAX_BLANK_NODES:

@@ -23,7 +23,7 @@ from typing import Any, Final
 import rfc8785
 
 from insignia.core.errors import InputError, ProofError
-from insignia.core.jsonld.canonical import canonicalize
+from insignia.core.jsonld.canonical import canonicalize, exact_double
 from insignia.core.jsonld.loader import ContextStore
 
 DATA_INTEGRITY: Final = "DataIntegrityProof"
@@ -108,16 +108,23 @@ def _safe_mode(document: Mapping[str, Any], store: ContextStore) -> None:
 
 def _jcs(document: Mapping[str, Any]) -> bytes:
     try:
-        return bytes(rfc8785.dumps(document))
-    except rfc8785.IntegerDomainError as exc:
-        raise InputError(
-            f"JCS cannot represent the integer {exc}: it is beyond 2**53.",
-            code="input.number_out_of_range",
-        ) from None
+        return bytes(rfc8785.dumps(_as_doubles(document)))
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
         raise InputError(
             f"The document cannot be JCS-canonicalized: {exc}", code="input.not_json"
         ) from None
+
+
+def _as_doubles(value: Any) -> Any:
+    """RFC 8785 reads numbers as doubles: big integers become the double they equal
+    (rfc8785 refuses them as integers), or are refused when no double equals them."""
+    if isinstance(value, Mapping):
+        return {k: _as_doubles(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_doubles(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+        return exact_double(value)
+    return value
 
 
 def hash_data(canonical_config: bytes, canonical_document: bytes) -> bytes:
