@@ -1,0 +1,3 @@
+from insignia.cli.main import run
+
+run()
