@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.support.paths import VECTORS
 
 from insignia.core.errors import ContextError, InputError, JsonLdError
-from insignia.core.jsonld import canonical
+from insignia.core.jsonld import canonical, safemode
 from insignia.core.jsonld.canonical import (
     canonicalize,
     canonicalize_quads,
@@ -532,3 +532,156 @@ def test_any_string_value_canonicalizes_like_oxigraph(value: str) -> None:
     doc = credential({"s": value})
     quads = to_quads(doc)
     assert canonicalize(doc) == oxigraph_rdfc(quads)
+
+
+# --- the JavaScript reference peer ---------------------------------------------------------
+
+
+def random_json_ld(seed: int) -> dict[str, Any]:
+    """A small JSON-LD dataset with explicit blank nodes, literals and named graphs."""
+    rng = random.Random(seed)
+    nodes = [f"_:b{i}" for i in range(rng.randint(1, 5))]
+    graphs: dict[str | None, list[dict[str, Any]]] = {}
+    for _ in range(rng.randint(1, 8)):
+        subject = rng.choice([*nodes, "https://s.example/s"])
+        value: Any = rng.choice(
+            [
+                {"@id": rng.choice(nodes)},
+                {"@id": "https://o.example/o"},
+                "x",
+                "y",
+                {"@value": "z", "@language": "en"},
+            ]
+        )
+        graph = rng.choice([None, None, *nodes])
+        graphs.setdefault(graph, []).append(
+            {"@id": subject, f"https://p.example/{rng.choice('pq')}": value}
+        )
+    top: list[dict[str, Any]] = graphs.pop(None, [])
+    top.extend({"@id": name, "@graph": members} for name, members in graphs.items() if name)
+    return {"@graph": top}
+
+
+def reference_or_code(doc: dict[str, Any], **options: Any) -> tuple[bool, str]:
+    """(True, canonical N-Quads) or (False, the error code)."""
+    try:
+        return True, canonicalize(doc, **options)
+    except JsonLdError as exc:
+        return False, exc.code
+
+
+def peer_outcome(answer: Any) -> tuple[bool, str]:
+    return (True, answer) if isinstance(answer, str) else (False, str(answer.get("error")))
+
+
+def mutual_links(size: int) -> dict[str, Any]:
+    names = [f"_:m{i}" for i in range(size)]
+    return {
+        "@graph": [
+            {"@id": a, "https://p.example/p": [{"@id": b} for b in names if b != a]} for a in names
+        ]
+    }
+
+
+@pytest.mark.peer
+def test_random_datasets_and_the_work_budget_agree_with_rdf_canonize() -> None:
+    from tests.core.proofs.helpers import peer_jsonl
+    from tests.support.peer import require_peer
+
+    require_peer()
+    docs = [random_json_ld(seed) for seed in range(250)] + [mutual_links(n) for n in (2, 3, 5)]
+    theirs = [peer_outcome(t) for t in peer_jsonl(["canonize", "--unsafe"], docs)]
+    ours = [reference_or_code(doc) for doc in docs]
+    for (our_ok, our_text), (their_ok, their_text) in zip(ours, theirs, strict=True):
+        assert our_ok == their_ok, (our_text, their_text)
+        if our_ok:
+            assert our_text == their_text
+        else:
+            assert our_text == "jsonld.too_complex"
+            assert "Maximum deep iterations" in their_text
+    assert sum(not ok for ok, _ in ours) >= 3
+
+
+FIXTURE_FOLDERS = (
+    "w3c-vc-dm2-test-suite",
+    "1edtech-ob-spec",
+    "dcc-vc-test-fixtures",
+    "dcc-verifier-core",
+    "w3c-vc-di-eddsa",
+    "w3c-di-test-suite-assertion",
+)
+
+
+@pytest.mark.peer
+def test_shared_fixtures_canonicalize_as_the_peer_does() -> None:
+    """Every JSON-LD fixture in the shared vectors (proofs left aside), safe mode off on both
+    sides.  Where we refuse, it is for a reason jsonld.js only reports in safe mode."""
+    from tests.core.proofs.helpers import peer_jsonl
+    from tests.support.peer import require_peer
+
+    require_peer()
+    paths = sorted(
+        p
+        for folder in (
+            "w3c-vc-dm2-test-suite",
+            "1edtech-ob-spec",
+            "dcc-vc-test-fixtures",
+            "dcc-verifier-core",
+            "w3c-vc-di-eddsa",
+            "w3c-di-test-suite-assertion",
+        )
+        for p in (VECTORS / folder).rglob("*.json")
+    )
+    docs, names = [], []
+    for path in paths:
+        try:
+            doc = load(path)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(doc, dict) and "@context" in doc:
+            docs.append({k: v for k, v in doc.items() if k != "proof"})
+            names.append(path.name)
+    theirs = peer_jsonl(["canonize", "--unsafe"], docs)
+    known = {  # jsonld.js drops the link to an empty named graph; pyld and oxigraph keep it
+        "presentation-enveloped-vc-missing-type-fail.json",
+        "presentation-vc-missing-required-type-fail.json",
+    }
+    # What we refuse and jsonld.js (safe mode off) accepts: relative IRIs it would drop, and
+    # JSON-LD errors pyoxigraph reports that jsonld.js ignores; both fail closed.
+    refusable = {"jsonld.relative_iri", "jsonld.invalid"}
+    same = 0
+    for name, doc, answer in zip(names, docs, theirs, strict=True):
+        our_ok, mine = reference_or_code(doc)
+        their_ok, their_text = peer_outcome(answer)
+        if name in known:
+            assert our_ok and their_ok and mine != their_text
+        elif our_ok and not their_ok:  # pyoxigraph drops what jsonld.js rejects: safe mode's job
+            assert name == "credential-type-mapped-nonurl-fail.json"
+            with pytest.raises(JsonLdError):
+                safemode.check(doc)
+        elif our_ok:
+            assert mine == their_text, name
+            same += 1
+        elif their_ok:
+            assert mine in refusable, (name, mine)
+    assert same > 200
+
+
+@pytest.mark.peer
+def test_identical_proof_graphs_and_utf16_order_as_the_peer() -> None:
+    from tests.core.proofs.helpers import peer_jsonl
+    from tests.support.peer import require_peer
+
+    require_peer()
+    full = {
+        k: v
+        for k, v in load(
+            VECTORS / "1edtech-ob-spec" / "spec-examples" / "fullOpenBadge.json"
+        ).items()
+        if k != "proof"
+    }
+    tags = credential({"tag": ["🎓 x", "！ x", "\ue000 x", "a"]})
+    theirs = peer_jsonl(["canonize", "--unsafe"], [full, tags])
+    assert canonicalize(full) == theirs[0]
+    assert canonicalize(tags, utf16_order=True) == theirs[1]
+    assert canonicalize(tags) != theirs[1]
