@@ -143,6 +143,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "insignia.web.common.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "insignia.web.urls"

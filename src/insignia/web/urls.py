@@ -4,10 +4,12 @@ from django.urls import include, path
 
 from insignia.web.issuers import views as issuer_views
 from insignia.web.public import views as public_views
+from insignia.web.public.api import api
 
 urlpatterns = [
     path("", public_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
     path(".well-known/jwks.json", issuer_views.platform_jwks, name="platform_jwks"),
     path("issuers/<uuid:organisation_id>/did.json", issuer_views.did_document, name="issuer_did"),
     path(

@@ -115,3 +115,25 @@ def test_set_roles_replaces_and_removes(org: Organisation, staff) -> None:
         actor=staff["owner"], organisation_id=org.pk, user_id=designer.pk, roles=[]
     )
     assert not Membership.objects.filter(organisation=org, user=designer).exists()
+
+
+def test_rewrap_command(org, capsys) -> None:
+    from django.core.management import call_command
+
+    call_command("rewrap_signing_keys")
+    assert f"Re-encrypted 1 signing key(s) with KEK {keystore.current_kek_id()}." in (
+        capsys.readouterr().out
+    )
+
+
+def test_system_check_reports_a_missing_kek() -> None:
+    from insignia.web.common.checks import check_secrets
+
+    with override_settings(DEBUG=False, INSIGNIA_KEY_ENCRYPTION_KEYS=[]):
+        [error] = check_secrets()
+    assert error.id == "insignia.E001"
+    with (
+        override_settings(INSIGNIA_KEY_ENCRYPTION_KEYS=[]),
+        pytest.raises(Exception, match="not set"),
+    ):
+        keystore.current_kek_id()

@@ -159,3 +159,34 @@ def test_images_are_served_with_safe_headers(published, client) -> None:
 def test_home_page(published, client) -> None:
     html = client.get("/").content.decode()
     assert "Skip to main content" in html and "Python for Data Analysis" in html
+
+
+def test_security_headers(client, db) -> None:
+    response = client.get("/")
+    assert "script-src 'none'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_verification_api(public_credential, client) -> None:
+    data = client.get(f"/api/v1/credentials/{public_credential.pk}/verification").json()
+    assert data["valid"] is True
+    assert data["credential_id"] == f"urn:uuid:{public_credential.pk}"
+    codes = {c["code"]: c["outcome"] for c in data["checks"]}
+    assert codes["proof.signature"] == "pass" and codes["status.revocation"] == "pass"
+    assert client.get(f"/api/v1/credentials/{uuid.uuid4()}/verification").status_code == 404
+
+
+def test_verification_api_hides_private_badges(published, staff, learner, client) -> None:
+    private = services.credential_issue(
+        actor=staff["issuer"], achievement_id=published.pk, recipient_email=learner.email
+    )
+    services.credential_accept(user=learner, credential_id=private.pk)
+    assert client.get(f"/api/v1/credentials/{private.pk}/verification").status_code == 404
+
+
+def test_issuer_achievements_api(org, published, client) -> None:
+    [badge] = client.get(f"/api/v1/issuers/{org.pk}/achievements").json()
+    assert badge["name"] == "Python for Data Analysis" and badge["version"] == 1
+    assert client.get(f"/api/v1/issuers/{uuid.uuid4()}/achievements").status_code == 404

@@ -1,0 +1,82 @@
+"""A small read-only JSON API over the public pages (no sign-in; same access rules).
+
+``GET /api/v1/credentials/{id}/verification``  the live verification of a public badge.
+``GET /api/v1/issuers/{id}/achievements``      the badges an issuer awards now.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from insignia.web.achievements.selectors import published_achievements
+from insignia.web.awards.verification import credential_verify
+from insignia.web.images.selectors import image_url
+from insignia.web.issuers.selectors import organisation_public_get
+from insignia.web.wallet.selectors import public_wallet_item
+
+api = NinjaAPI(
+    title="Insignia public API",
+    version="1",
+    urls_namespace="api",
+    docs_url=None,  # the interactive docs load scripts from a CDN; the schema stays available
+)
+
+
+class CheckOut(Schema):
+    code: str
+    outcome: str
+    message: str
+
+
+class VerificationOut(Schema):
+    credential_id: str
+    valid: bool
+    checked_at: datetime
+    checks: list[CheckOut]
+
+
+class AchievementOut(Schema):
+    id: uuid.UUID
+    name: str
+    description: str
+    achievement_type: str
+    image: str
+    version: int
+
+
+@api.get("/credentials/{credential_id}/verification", response=VerificationOut)
+def credential_verification(request: HttpRequest, credential_id: uuid.UUID) -> VerificationOut:
+    """Verify a public badge now, with the engine (404 for private and unknown badges)."""
+    item = public_wallet_item(credential_id=credential_id)
+    verification = credential_verify(credential=item.credential)
+    return VerificationOut(
+        credential_id=item.credential.credential_id,
+        valid=verification.valid,
+        checked_at=verification.checked_at,
+        checks=[
+            CheckOut(code=c.code, outcome=c.outcome.value, message=c.message)
+            for c in verification.report.checks
+        ],
+    )
+
+
+@api.get("/issuers/{organisation_id}/achievements", response=list[AchievementOut])
+def issuer_achievements(request: HttpRequest, organisation_id: uuid.UUID) -> list[AchievementOut]:
+    """The published badges of an issuer."""
+    org = organisation_public_get(organisation_id=organisation_id)
+    return [
+        AchievementOut(
+            id=a.pk,
+            name=v.name,
+            description=v.description,
+            achievement_type=v.achievement_type,
+            image=image_url(v.image),
+            version=v.number,
+        )
+        for a in published_achievements(organisation=org)
+        if (v := a.current_version) is not None
+    ]
