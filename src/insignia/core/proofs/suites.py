@@ -23,6 +23,7 @@ from typing import Any, Final
 import rfc8785
 
 from insignia.core.errors import InputError, ProofError
+from insignia.core.jsonld import safemode
 from insignia.core.jsonld.canonical import canonicalize, exact_double
 from insignia.core.jsonld.loader import ContextStore
 
@@ -99,10 +100,7 @@ def _rdfc_cached(frozen: str, store: ContextStore, utf16_order: bool) -> bytes:
 
 
 def _safe_mode(document: Mapping[str, Any], store: ContextStore) -> None:
-    try:
-        from insignia.core.jsonld import safemode
-    except ImportError:  # pragma: no cover - safe mode ships with the engine
-        return
+    """Refuse terms no context defines: pyoxigraph would drop them from the signed N-Quads."""
     safemode.check(document, store=store)
 
 
