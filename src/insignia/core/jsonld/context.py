@@ -61,6 +61,12 @@ class TermDefinition:
     prefix: bool | None = None
     protected: bool = False
     term_has_colon: bool = False
+    #: derived: ``iri`` is a keyword or an absolute IRI, so a key using the term is kept
+    expands: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        expands = self.iri is not None and (self.iri in KEYWORDS or is_absolute(self.iri))
+        object.__setattr__(self, "expands", expands)
 
     def same_meaning(self, other: TermDefinition) -> bool:
         """Return whether redefining ``self`` as ``other`` changes nothing (protection check)."""
@@ -171,6 +177,12 @@ class ActiveContext:
         """Return the scoped context term ``name`` carries, or ``None``."""
         td = self.term(name)
         return td.context if td is not None else None
+
+
+def vocab_iri(ctx: ActiveContext, key: str) -> Any:
+    """``expand_iri(ctx, key, vocab=True)`` with a fast path for terms (the common case)."""
+    td = ctx.terms.get(key)
+    return td.iri if td is not None else expand_iri(ctx, key, vocab=True)
 
 
 def expand_iri(ctx: ActiveContext, value: Any, *, vocab: bool = False, base: bool = False) -> Any:

@@ -19,7 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from insignia.core.jsonld.context import ActiveContext, LocalContext, expand_iri, jsonld_error
+from insignia.core.jsonld.context import (
+    ActiveContext,
+    LocalContext,
+    expand_iri,
+    jsonld_error,
+    vocab_iri,
+)
 from insignia.core.jsonld.iri import has_keyword_form, is_absolute, is_keyword
 from insignia.core.jsonld.loader import ContextStore
 from insignia.core.jsonld.maps import Path, as_list
@@ -79,7 +85,8 @@ class Expander(NodeExpansion):
         """Expand one JSON value (Expansion Algorithm, JSON-LD 1.1 API §5.1.2)."""
         if element is None:
             return None
-        if isinstance(element, Mapping):
+        kind = type(element)
+        if kind is dict or (kind is not list and isinstance(element, Mapping)):
             return self._expand_object(
                 ctx,
                 active_property,
@@ -88,7 +95,7 @@ class Expander(NodeExpansion):
                 inside_list=inside_list,
                 inside_index=inside_index,
             )
-        if isinstance(element, list | tuple):
+        if kind is list or kind is tuple:
             return self._expand_array(
                 ctx,
                 active_property,
@@ -98,7 +105,7 @@ class Expander(NodeExpansion):
                 inside_index=inside_index,
             )
         if not inside_list and (
-            active_property is None or expand_iri(ctx, active_property, vocab=True) == "@graph"
+            active_property is None or vocab_iri(ctx, active_property) == "@graph"
         ):
             self.note(
                 "free-floating scalar",
@@ -144,8 +151,9 @@ class Expander(NodeExpansion):
         inside_list: bool,
         inside_index: bool,
     ) -> Any:
-        expanded_active = expand_iri(ctx, active_property, vocab=True)
-        property_scoped = ctx.scoped_context(active_property)
+        td = ctx.terms.get(active_property) if active_property is not None else None
+        expanded_active = td.iri if td is not None else expand_iri(ctx, active_property, vocab=True)
+        property_scoped = td.context if td is not None else None
         ctx = self._revert_type_scope(ctx, element, inside_index)
         if property_scoped is not None:
             ctx = self.apply(ctx, property_scoped, path, propagate=True, override_protected=True)
@@ -154,8 +162,9 @@ class Expander(NodeExpansion):
             ctx = self.apply(ctx, local, (path, "@context"))
         type_scoped = ctx
         type_key = None
-        for key in sorted(element):
-            if expand_iri(ctx, key, vocab=True) != "@type":
+        keys = sorted(element)
+        for key in keys:
+            if vocab_iri(ctx, key) != "@type":
                 continue
             type_key = type_key or key
             for type_ in _sorted_types(element[key]):
@@ -164,7 +173,7 @@ class Expander(NodeExpansion):
                     ctx = self.apply(ctx, scoped, (path, key), propagate=False)
         rval: dict[str, Any] = {}
         frame = Frame(ctx, type_scoped, active_property, expanded_active, type_key)
-        self.expand_keys(frame, element, rval, path)
+        self.expand_keys(frame, element, rval, path, keys)
         result, count = self._finish_object(ctx, rval, path)
         in_graph = (
             active_property is None
@@ -261,12 +270,16 @@ class Expander(NodeExpansion):
         self, ctx: ActiveContext, active_property: str | None, value: Any, path: Path
     ) -> Any:
         """Value Expansion (§5.3.2) of a scalar, reporting IRIs that stay relative."""
-        expanded_property = expand_iri(ctx, active_property, vocab=True)
+        td = ctx.terms.get(active_property) if active_property is not None else None
+        if td is not None:
+            expanded_property, type_mapping = td.iri, td.type_mapping
+        else:
+            expanded_property = expand_iri(ctx, active_property, vocab=True)
+            type_mapping = None
         if expanded_property == "@id":
             return expand_iri(ctx, value, base=True)
         if expanded_property == "@type":
             return expand_iri(ctx, value, vocab=True, base=True)
-        type_mapping = ctx.type_mapping(active_property)
         if isinstance(value, str) and (type_mapping == "@id" or expanded_property == "@graph"):
             iri = expand_iri(ctx, value, base=True)
             self.check_reference(iri, value, path)
@@ -281,10 +294,10 @@ class Expander(NodeExpansion):
         if type_mapping not in (None, "@id", "@vocab", "@none"):
             rval["@type"] = type_mapping
         elif isinstance(value, str):
-            language = ctx.language_of(active_property)
+            language = td.language if td is not None and td.has_language else ctx.language
             if language is not None:
                 rval["@language"] = language
-            direction = ctx.direction_of(active_property)
+            direction = td.direction if td is not None and td.has_direction else ctx.direction
             if direction is not None:
                 rval["@direction"] = direction
         rval["@value"] = value

@@ -55,21 +55,35 @@ class NodeExpansion(ExpansionBase):
     # -- the keys of one object ------------------------------------------------------------
 
     def expand_keys(
-        self, frame: Frame, element: Mapping[str, Any], rval: dict[str, Any], path: Path
+        self,
+        frame: Frame,
+        element: Mapping[str, Any],
+        rval: dict[str, Any],
+        path: Path,
+        keys: list[str] | None = None,
     ) -> None:
-        """Expand every key of ``element`` into ``rval`` (then its ``@nest`` objects)."""
+        """Expand every key of ``element`` (``keys``: sorted, if known) into ``rval``, then
+        its ``@nest`` objects."""
         ctx = frame.ctx
         nests: list[str] = []
         raw_value: Any = None
         json_type = _is_json_type(ctx, element, frame.type_key)
-        for key in sorted(element):
+        terms = ctx.terms
+        for key in sorted(element) if keys is None else keys:
             if key == "@context":
                 continue
             value = element[key]
             kpath = (path, key)
-            prop = expand_iri(ctx, key, vocab=True)
-            keyword = prop in KEYWORDS
-            if not keyword and not is_absolute(prop):
+            td = terms.get(key)
+            if td is not None:
+                prop: Any = td.iri
+                keyword = prop in KEYWORDS
+                defined = td.expands
+            else:
+                prop = expand_iri(ctx, key, vocab=True)
+                keyword = prop in KEYWORDS
+                defined = keyword or is_absolute(prop)
+            if not defined:
                 self.note(
                     "invalid property",
                     "property",
@@ -156,9 +170,15 @@ class NodeExpansion(ExpansionBase):
         is_list_ = isinstance(value, list)
         if not (isinstance(value, str) or (is_list_ and all(isinstance(v, str) for v in value))):
             raise jsonld_error("invalid type value", "@type must be a string or array of strings")
+        terms = type_scoped.terms
         for i, type_ in enumerate(as_list(value)):
-            iri = expand_iri(type_scoped, type_, vocab=True, base=True)
-            if iri != "@json" and not is_absolute(iri):
+            td = terms.get(type_)
+            if td is not None:
+                iri, defined = td.iri, td.expands
+            else:
+                iri = expand_iri(type_scoped, type_, vocab=True, base=True)
+                defined = is_absolute(iri)
+            if not defined and iri != "@json":
                 self.note(
                     "relative @type reference",
                     "type",
@@ -265,7 +285,8 @@ class NodeExpansion(ExpansionBase):
             if inside_list and frame.expanded_active == "@graph":
                 next_property = None
             return self.expand(term_ctx, next_property, value, path, inside_list=inside_list)
-        if frame.ctx.type_mapping(key) == "@json":
+        td = frame.ctx.terms.get(key)
+        if td is not None and td.type_mapping == "@json":
             return {"@type": "@json", "@value": value}
         return self.expand(term_ctx, key, value, path)
 
