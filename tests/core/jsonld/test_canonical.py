@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.core.proofs.helpers import nquad_lines
 from tests.support.paths import VECTORS
 
 from insignia.core.errors import ContextError, InputError, JsonLdError
@@ -47,7 +48,7 @@ def credential(subject: dict[str, Any], *contexts: Any) -> dict[str, Any]:
 
 
 def subject_lines(doc: dict[str, Any], prop: str) -> list[str]:
-    return [line for line in canonicalize(doc).splitlines() if f"#{prop}> " in line]
+    return [line[:-1] for line in nquad_lines(canonicalize(doc)) if f"#{prop}> " in line]
 
 
 # --- published vectors ---------------------------------------------------------------------
@@ -83,7 +84,8 @@ def test_1edtech_proof_options_with_document_context(folder: str) -> None:
 
 def test_output_is_sorted_lines_each_ending_in_newline() -> None:
     text = canonicalize(load(OB / "obv3p0" / "unsigned.json"))
-    lines = text.splitlines(keepends=True)
+    lines = nquad_lines(text)
+    assert "".join(lines) == text
     assert lines == sorted(lines)
     assert all(line.endswith(" .\n") for line in lines)
 
@@ -315,7 +317,7 @@ def test_utf16_order_matches_javascript_code_point_order_matches_the_spec() -> N
     doc = credential({"tag": ["🎓 x", "！ x"]})
     spec = subject_lines(doc, "tag")
     assert [line[-7:] for line in spec] == ['"！ x" .', '"🎓 x" .']
-    js = [line for line in canonicalize(doc, utf16_order=True).splitlines() if "#tag>" in line]
+    js = [line[:-1] for line in nquad_lines(canonicalize(doc, utf16_order=True)) if "#tag>" in line]
     assert [line[-7:] for line in js] == ['"🎓 x" .', '"！ x" .']
 
 
@@ -336,7 +338,7 @@ def oxigraph_rdfc(quads: list[ox.Quad]) -> str:
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     text = ox.serialize(dataset, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-    return "".join(sorted(text.splitlines(keepends=True)))
+    return "".join(sorted(nquad_lines(text)))
 
 
 def pyld_rdfc(quads: list[ox.Quad]) -> str:

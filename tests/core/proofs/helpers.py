@@ -86,6 +86,12 @@ def peer_jsonl(args: list[str], docs: list[Any]) -> list[Any]:
     return [json.loads(line) for line in proc.stdout.split("\n") if line.strip()]
 
 
+def nquad_lines(text: str) -> list[str]:
+    """N-Quads lines, each with its "\n": only "\n" ends a line (literals may hold U+0085,
+    U+2028 or U+001C raw, which str.splitlines would also split at)."""
+    return [line + "\n" for line in text.split("\n")[:-1]]
+
+
 def credential(
     subject: dict[str, Any], *, contexts: tuple[Any, ...] = (EXAMPLES,), n: int = 1
 ) -> dict[str, Any]:
@@ -106,7 +112,7 @@ def corpus() -> list[dict[str, Any]]:
         {"id": "did:example:s", "alumniOf": "The School of Examples"},
         {"name": "ctl \x01\x7f\b\f\v\t\n\r end"},
         {"name": 'quotes " and \\ backslashes \\" and \\\\n'},
-        {"name": "unicode é ü ß 中文 العربية 🎓 \u2028 \u00a0 \ufeff"},
+        {"name": "unicode é ü ß 中文 العربية 🎓 \u2028 \u00a0 \ufeff \x85 \x1c \u200f"},
         {"n": [1.0, 2.75, 1e21, 1.5e-7, 0.1, 0.30000000000000004, -5, 0, 2**53, -(2**53)]},
         {"n": [1.7976931348623157e308, -2.5e-5, 1e300, 123e-20], "b": [True, False]},
         {
