@@ -13,36 +13,11 @@ from typing import Final
 
 #: Every JSON-LD keyword jsonld.js knows (framing keywords included: they are reserved too).
 KEYWORDS: Final = frozenset(
-    [
-        "@base",
-        "@container",
-        "@context",
-        "@default",
-        "@direction",
-        "@embed",
-        "@explicit",
-        "@graph",
-        "@id",
-        "@included",
-        "@index",
-        "@json",
-        "@language",
-        "@list",
-        "@nest",
-        "@none",
-        "@omitDefault",
-        "@prefix",
-        "@preserve",
-        "@protected",
-        "@requireAll",
-        "@reverse",
-        "@set",
-        "@type",
-        "@value",
-        "@version",
-        "@vocab",
-    ]
-)
+    ("@base", "@container", "@context", "@default", "@direction", "@embed", "@explicit",
+     "@graph", "@id", "@included", "@index", "@json", "@language", "@list", "@nest", "@none",
+     "@omitDefault", "@prefix", "@preserve", "@protected", "@requireAll", "@reverse", "@set",
+     "@type", "@value", "@version", "@vocab")
+)  # fmt: skip
 
 # JavaScript's ``\s`` (the ECMAScript WhiteSpace and LineTerminator sets), spelt out because
 # Python's ``\s`` is a slightly different set and ``$`` would accept a trailing newline.

@@ -34,7 +34,9 @@ from insignia.core.jsonld.termdef import Builder, TermDefiner
 #: jsonld.js refuses more context URLs than this in one resolution (and any cycle).
 MAX_CONTEXT_URLS: Final = 10
 #: Memo entries kept on pinned contexts before the whole per-store cache is started afresh.
-MEMO_BUDGET: Final = 20_000
+#: A typical verifier needs a few dozen; the bound stops documents that chain the same URLs
+#: in ever new orders from growing the cache (each entry holds a processed context).
+MEMO_BUDGET: Final = 2_000
 
 _CONTEXT_KEYWORDS = ("@version", "@base", "@vocab", "@language", "@direction", "@propagate")
 

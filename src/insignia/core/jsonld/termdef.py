@@ -25,20 +25,9 @@ from insignia.core.jsonld.context import (
 from insignia.core.jsonld.iri import has_keyword_form, is_absolute, is_keyword, resolve
 
 _TERM_KEYS = frozenset(
-    [
-        "@container",
-        "@id",
-        "@language",
-        "@reverse",
-        "@type",
-        "@context",
-        "@direction",
-        "@index",
-        "@nest",
-        "@prefix",
-        "@protected",
-    ]
-)
+    ("@container", "@id", "@language", "@reverse", "@type", "@context", "@direction", "@index",
+     "@nest", "@prefix", "@protected")
+)  # fmt: skip
 _CONTAINERS = frozenset({"@list", "@set", "@index", "@language", "@graph", "@id", "@type"})
 _GRAPH_CONTAINER_PARTNERS = frozenset({"@graph", "@id", "@index", "@set"})
 _IRI_LIKE_TERM = re.compile(r":[^:]|/")
