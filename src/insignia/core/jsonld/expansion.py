@@ -51,9 +51,18 @@ class Expander(NodeExpansion):
         self.store = store
         self.events: list[Event] = []
 
-    def run(self, document: Mapping[str, Any]) -> Any:
-        """Expand ``document`` from the initial context; return the expanded form."""
-        return self.expand(initial_context(self.store), None, document, None)
+    def run(self, document: Mapping[str, Any]) -> list[Any]:
+        """Expand ``document`` from the initial context; return its expanded form.
+
+        The result is what ``jsonld.expand`` returns (an array of node objects, a lone
+        top-level ``@graph`` unwrapped), minus whatever was recorded as lost.
+        """
+        expanded = self.expand(initial_context(self.store), None, document, None)
+        if isinstance(expanded, dict) and len(expanded) == 1 and "@graph" in expanded:
+            expanded = expanded["@graph"]
+        if expanded is None:
+            return []
+        return expanded if isinstance(expanded, list) else [expanded]
 
     # -- recording -------------------------------------------------------------------------
 
