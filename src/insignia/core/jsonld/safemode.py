@@ -18,9 +18,11 @@ Covered jsonld.js safe-mode events: ``invalid property``, ``relative @type refer
 scalar``, ``relative object reference``, ``relative predicate reference``, ``blank node
 predicate``, ``reserved term``, ``reserved @reverse value``, ``relative @vocab reference``
 (``relative subject/graph reference`` are always preceded by ``relative @id reference``;
-``rdfDirection not set`` cannot happen: the suites use ``i18n-datatype``).  Two stricter
-checks of our own, where jsonld.js drops data without an event: an empty ``@id`` reference
-(``"issuer": ""``) and a keyword key that carries no data in a node (``"@none": …``).
+``rdfDirection not set`` cannot happen: the suites use ``i18n-datatype``).  One stricter
+check of our own, where jsonld.js drops data without an event: a keyword key that carries
+no data in a node (``"@none": …``, or ``@set``/``@list`` beside ``@type``), reported as
+``dropped keyword``.  Like jsonld.js we accept an empty reference (``"issuer": ""``), which
+expansion drops but which carries nothing.
 """
 
 from __future__ import annotations
@@ -71,7 +73,9 @@ class UndefinedTerm:
 def find_undefined(
     doc: Mapping[str, Any], *, store: ContextStore = DEFAULT_STORE
 ) -> list[UndefinedTerm]:
-    """Return everything in ``doc`` that JSON-LD expansion would lose, in document order.
+    """Return everything in ``doc`` that JSON-LD expansion would lose.
+
+    Findings come in the order jsonld.js meets them (depth first, keys sorted), each once.
 
     :raises ContextError: a ``@context`` URL the store does not hold.
     :raises JsonLdError: ``doc`` is not valid JSON-LD (e.g. ``jsonld.invalid_id_value``,
