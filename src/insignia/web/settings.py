@@ -188,7 +188,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "wallet:list"
 
 # django-allauth: email is the login; sign-up verifies it; several addresses per person.
 ACCOUNT_LOGIN_METHODS = {"email"}

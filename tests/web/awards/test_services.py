@@ -203,3 +203,18 @@ def test_status_indexes_are_unique_and_random(published, staff) -> None:
     }
     assert len(indexes) == 5
     assert indexes != set(range(5))
+
+
+def test_a_mail_outage_does_not_undo_the_award(
+    published, staff, django_capture_on_commit_callbacks, monkeypatch, caplog
+) -> None:
+    def broken(**kwargs: object) -> None:
+        raise ConnectionRefusedError("SMTP is down")
+
+    monkeypatch.setattr(services, "claim_email_send", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        credential = services.credential_issue(
+            actor=staff["issuer"], achievement_id=published.pk, recipient_email="a@example.com"
+        )
+    assert Credential.objects.filter(pk=credential.pk).exists()
+    assert "Could not email the claim link" in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -36,6 +37,7 @@ from insignia.web.wallet.models import WalletItem
 from insignia.web.wallet.services import wallet_add
 
 STATUS_LIST_SIZE = engine.MIN_STATUS_ENTRIES
+logger = logging.getLogger(__name__)
 
 
 def _signing_key(organisation: Organisation) -> SigningKey:
@@ -123,6 +125,19 @@ def claim_token_create(*, credential: Credential, now: datetime | None = None) -
         expires_at=now + timedelta(days=settings.INSIGNIA_CLAIM_DAYS),
     )
     return token
+
+
+def _claim_email_after_commit(credential: Credential, token: str) -> None:
+    """Send the claim email once the award is committed; a mail outage must not undo or hide
+    the award (the issuer can resend the email from the award's page)."""
+
+    def send() -> None:
+        try:
+            claim_email_send(credential=credential, token=token)
+        except Exception:
+            logger.exception("Could not email the claim link of %s", credential.credential_id)
+
+    transaction.on_commit(send)
 
 
 def claim_email_send(*, credential: Credential, token: str) -> None:
@@ -219,7 +234,7 @@ def credential_issue(
             "Another award was being made at the same moment; try again."
         ) from exc
     token = claim_token_create(credential=credential, now=now)
-    transaction.on_commit(lambda: claim_email_send(credential=credential, token=token))
+    _claim_email_after_commit(credential, token)
     audit_record(
         organisation=organisation,
         actor=actor,
@@ -347,7 +362,7 @@ def claim_email_resend(*, actor: User, credential_id: uuid.UUID) -> str:
     if credential.recipient_user_id is not None:
         raise ApplicationError("The recipient has already accepted this badge.")
     token = claim_token_create(credential=credential)
-    transaction.on_commit(lambda: claim_email_send(credential=credential, token=token))
+    _claim_email_after_commit(credential, token)
     audit_record(
         organisation=credential.organisation,
         actor=actor,
