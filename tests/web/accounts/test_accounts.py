@@ -102,3 +102,11 @@ def test_user_create_refuses_duplicates(make_user) -> None:
         assert exc.field == "email"
     else:
         raise AssertionError("should have refused")
+
+
+def test_password_reset(client, make_user) -> None:
+    make_user("forgetful@example.com")
+    response = client.post(reverse("account_reset_password"), {"email": "forgetful@example.com"})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "/accounts/password/reset/key/" in message.body

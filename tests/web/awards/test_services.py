@@ -218,3 +218,34 @@ def test_a_mail_outage_does_not_undo_the_award(
         )
     assert Credential.objects.filter(pk=credential.pk).exists()
     assert "Could not email the claim link" in caplog.text
+
+
+def test_expired_credentials_show_as_expired(published, staff, fixed_now) -> None:
+    from datetime import timedelta
+
+    from insignia.web.achievements.services import (
+        ImageChoice,
+        achievement_publish,
+        achievement_update,
+    )
+    from tests.web.conftest import version_data
+
+    achievement_update(
+        actor=staff["designer"],
+        achievement_id=published.pk,
+        data=version_data(expiry_months=1),
+        image=ImageChoice(),
+    )
+    achievement_publish(actor=staff["designer"], achievement_id=published.pk)
+    credential = services.credential_issue(
+        actor=staff["issuer"],
+        achievement_id=published.pk,
+        recipient_email="a@example.com",
+        now=fixed_now,
+    )
+    later = fixed_now + timedelta(days=40)
+    assert credential_live_status(credential=credential, now=fixed_now).code == "valid"
+    assert credential_live_status(credential=credential, now=later).code == "expired"
+    verification = credential_verify(credential=credential, now=later)
+    assert not verification.valid
+    assert verification.report.outcome_of("dates.valid_until").value == "fail"
