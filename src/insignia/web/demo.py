@@ -13,6 +13,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 PASSWORD = "insignia-demo-2026"  # noqa: S105  (printed on purpose: it is a demo)
@@ -28,7 +29,19 @@ LEARNER = ("jamie.rivera@example.com", "Jamie Rivera")
 FRAMEWORK = "Northbridge Skills Framework 2026"
 SKILLS_URL = "https://www.northbridge.example/skills-framework/"
 
-BADGES: list[dict[str, object]] = [
+
+class DemoBadge(TypedDict):
+    name: str
+    description: str
+    criteria: str
+    achievement_type: str
+    tags: tuple[str, ...]
+    expiry_months: int | None
+    design: dict[str, str]
+    skills: list[tuple[str, str]]
+
+
+BADGES: list[DemoBadge] = [
     {
         "name": "Data Analysis with Python",
         "description": "Holds working proficiency in cleaning, analysing and visualising real "
@@ -160,14 +173,13 @@ def seed() -> bool:
             )
         achievements = []
         for spec in BADGES:
-            design = dict(spec["design"])  # type: ignore[call-overload]
             data = badges.VersionData(
-                name=str(spec["name"]),
-                description=str(spec["description"]),
-                criteria=str(spec["criteria"]),
-                achievement_type=str(spec["achievement_type"]),
-                tags=tuple(spec["tags"]),  # type: ignore[arg-type]
-                expiry_months=spec["expiry_months"],  # type: ignore[arg-type]
+                name=spec["name"],
+                description=spec["description"],
+                criteria=spec["criteria"],
+                achievement_type=spec["achievement_type"],
+                tags=spec["tags"],
+                expiry_months=spec["expiry_months"],
                 alignments=tuple(
                     badges.AlignmentData(
                         target_name=name,
@@ -175,11 +187,11 @@ def seed() -> bool:
                         target_framework=FRAMEWORK,
                         target_code=code,
                     )
-                    for name, code in spec["skills"]  # type: ignore[attr-defined]
+                    for name, code in spec["skills"]
                 ),
             )
             image = badges.ImageChoice(
-                design=Design(title=data.name, subtitle="Northbridge University", **design)
+                design=Design(title=data.name, subtitle="Northbridge University", **spec["design"])
             )
             achievement = badges.achievement_create(
                 actor=people["designer"], organisation_id=org.pk, data=data, image=image

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -117,7 +117,6 @@ class Design:
     icon: str = "star"
     shape: str = "hexagon"
     subtitle: str = ""
-    scene: list[Shape] = field(default_factory=list, compare=False)
 
 
 def parse_colour(value: str) -> tuple[int, int, int]:

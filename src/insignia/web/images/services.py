@@ -52,7 +52,6 @@ def image_create_generated(*, design: Design, label: str | None = None) -> Image
     """Render a badge design as SVG (with a PNG rendition) and store it."""
     svg = render_svg(design, label=label).encode("utf-8")
     params = asdict(design)
-    params.pop("scene", None)
     return Image.objects.create(
         content_type="image/svg+xml",
         data=svg,
