@@ -63,4 +63,6 @@ def peer_jsonl(args: list[str], docs: list[Any]) -> list[Any]:
     proc = run_peer([*args, "--jsonl"], "".join(json.dumps(d) + "\n" for d in docs))
     if proc.returncode == 2:
         raise AssertionError(f"peer usage error: {proc.stderr}")
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    # split on "\n" only: str.splitlines() also breaks on U+2028, U+0085 and U+001C,
+    # which occur inside JSON strings the peer prints verbatim.
+    return [json.loads(line) for line in proc.stdout.split("\n") if line.strip()]
