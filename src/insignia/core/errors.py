@@ -40,7 +40,7 @@ class InsigniaError(Exception):
 
 
 class InputError(InsigniaError):
-    """The input cannot be used at all: not JSON, too large, too deep, wrong shape, unknown format."""
+    """The input cannot be used at all: not JSON, too large, too deep, wrong shape or format."""
 
     code = "input.invalid"
 

@@ -1,1 +1,1 @@
-"""JSON-LD for credentials: pinned offline contexts, safe-mode term checks, RDFC-1.0 canonical form."""
+"""JSON-LD for credentials: pinned offline contexts, safe mode, RDFC-1.0 canonical form."""

@@ -73,7 +73,7 @@ class ContextStore:
         return data
 
     def get(self, url: str) -> Mapping[str, Any]:
-        """Return the parsed context document for ``url`` (the whole document, ``@context`` key included).
+        """Return the parsed context document for ``url`` (whole document, ``@context`` included).
 
         :raises ContextError: when the URL is unknown or the shipped copy was altered.
         """
@@ -90,7 +90,8 @@ class ContextStore:
 
     def document(self, url: str) -> dict[str, Any]:
         """Return a fresh, mutable deep copy of the context document (for libraries that mutate)."""
-        return json.loads(json.dumps(dict(self.get(url))))
+        copied: dict[str, Any] = json.loads(json.dumps(dict(self.get(url))))
+        return copied
 
 
 #: The store of contexts shipped with Insignia.
