@@ -249,3 +249,18 @@ def test_expired_credentials_show_as_expired(published, staff, fixed_now) -> Non
     verification = credential_verify(credential=credential, now=later)
     assert not verification.valid
     assert verification.report.outcome_of("dates.valid_until").value == "fail"
+
+
+def test_badges_signed_before_a_key_rotation_still_verify(issued: Credential, staff, org) -> None:
+    from insignia.web.issuers.services import signing_key_rotate
+
+    signing_key_rotate(actor=staff["owner"], organisation_id=org.pk)
+    newer = services.credential_issue(
+        actor=staff["issuer"], achievement_id=issued.achievement_id, recipient_email="b@example.com"
+    )
+    assert json.loads(newer.document)["proof"][0]["verificationMethod"].endswith("#key-2")
+    assert credential_verify(credential=issued).valid
+    assert credential_verify(credential=newer).valid
+    services.credential_revoke(actor=staff["issuer"], credential_id=newer.pk, reason="test")
+    assert credential_verify(credential=issued).valid  # the list is now signed with key-2
+    assert not credential_verify(credential=newer).valid
