@@ -16,7 +16,7 @@ from tests.core.proofs.helpers import nquad_lines
 from tests.support.paths import VECTORS
 
 from insignia.core.errors import ContextError, InputError, JsonLdError
-from insignia.core.jsonld import canonical, safemode
+from insignia.core.jsonld import rdfc, safemode, toquads
 from insignia.core.jsonld.canonical import (
     canonicalize,
     canonicalize_quads,
@@ -429,12 +429,12 @@ def test_poison_through_json_ld_is_refused() -> None:
 
 
 def test_quad_and_blank_node_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(canonical, "MAX_QUADS", 10)
+    monkeypatch.setattr(toquads, "MAX_QUADS", 10)
     with pytest.raises(JsonLdError) as err:
         canonicalize(credential({"n": list(range(20))}))
     assert err.value.code == "jsonld.too_complex"
-    monkeypatch.setattr(canonical, "MAX_QUADS", 20_000)
-    monkeypatch.setattr(canonical, "MAX_BLANK_NODES", 3)
+    monkeypatch.setattr(toquads, "MAX_QUADS", 20_000)
+    monkeypatch.setattr(rdfc, "MAX_BLANK_NODES", 3)
     with pytest.raises(JsonLdError):
         canonicalize(credential({"x": [{"a": str(i)} for i in range(5)]}))
 
