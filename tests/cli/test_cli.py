@@ -240,3 +240,27 @@ def test_help_lists_every_command() -> None:
     assert code == 0
     for command in ("verify", "sign", "canonize", "keys", "bake", "unbake", "manage"):
         assert command in out
+
+
+def test_loopback_https_is_fetched_over_http_and_nothing_else_is_rewritten() -> None:
+    from insignia.cli.commands import LoopbackHttpFetcher
+    from insignia.core.fetch import FetchedDocument
+
+    seen: list[str] = []
+
+    class Recorder:
+        def fetch(self, url: str, *, accept: str) -> FetchedDocument:
+            seen.append(url)
+            return FetchedDocument(url=url, status=200, content_type="application/json", body=b"{}")
+
+    fetcher = LoopbackHttpFetcher(Recorder())
+    fetcher.fetch("https://localhost:8000/issuers/x/did.json", accept="*/*")
+    fetcher.fetch("https://127.0.0.1/status/1", accept="*/*")
+    fetcher.fetch("https://example.edu/did.json", accept="*/*")
+    fetcher.fetch("https://localhost.example.com/x", accept="*/*")
+    assert seen == [
+        "http://localhost:8000/issuers/x/did.json",
+        "http://127.0.0.1/status/1",
+        "https://example.edu/did.json",
+        "https://localhost.example.com/x",
+    ]

@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit, urlunsplit
 
 from insignia.cli.output import print_json, print_report
 from insignia.core.errors import InputError, KeyFormatError
@@ -16,6 +17,9 @@ from insignia.core.fetch import FetchedDocument, Fetcher
 from insignia.core.jsonio import parse_json_object
 from insignia.core.keys import Ed25519Signer, Signer
 from insignia.core.verify.dates import format_datetime, parse_datetime
+
+#: Networks the CLI may fetch from although they are not public.
+LOOPBACK = ("127.0.0.0/8", "::1/128")
 
 #: Largest file the CLI reads.
 MAX_READ = 64 * 1024 * 1024
@@ -61,6 +65,24 @@ class ChainFetcher:
         return last
 
 
+class LoopbackHttpFetcher:
+    """Fetch ``https://localhost…`` and ``https://127.0.0.1…`` over plain http.
+
+    did:web always maps to https, but a platform running on the user's own machine (``make
+    demo``) serves http.  Only loopback hosts are rewritten, so nothing that crosses a network
+    loses TLS.
+    """
+
+    def __init__(self, inner: Fetcher) -> None:
+        self._inner = inner
+
+    def fetch(self, url: str, *, accept: str) -> FetchedDocument:
+        parts = urlsplit(url)
+        if parts.scheme == "https" and parts.hostname in {"localhost", "127.0.0.1", "::1"}:
+            url = urlunsplit(("http", *parts[1:]))
+        return self._inner.fetch(url, accept=accept)
+
+
 def _verify(args: argparse.Namespace, out: TextIO) -> int:
     from insignia.core.fetch import HttpFetcher
     from insignia.core.localdocs import FolderFetcher
@@ -72,7 +94,9 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     if args.status_dir:
         fetchers.append(FolderFetcher(args.status_dir))
     if not args.offline:
-        fetchers.append(HttpFetcher())
+        # The CLI runs on the user's own machine: plain http and loopback servers (a local
+        # Insignia, say) are theirs to point at.  Private networks stay refused.
+        fetchers.append(LoopbackHttpFetcher(HttpFetcher(allow_http=True, allow_addresses=LOOPBACK)))
     fetcher = ChainFetcher(*fetchers) if fetchers else None
     documents: dict[str, Any] = {}
     for folder in args.did_docs:
