@@ -128,10 +128,20 @@ def test_baked_images_verify(image: str, form: str) -> None:
     assert report.checks[0].code == "input.baked"
 
 
-def test_ob2_baked_badge_goes_to_the_ob2_verifier() -> None:
-    baked = (VECTORS / "ob2-concentricsky-openbadges-bakery" / "baked_heart.png").read_bytes()
-    report = verify_bytes(baked, options())
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ob2-concentricsky-openbadges-bakery/baked_heart.png",
+        "ob2-concentricsky-openbadges-bakery/baked_example.svg",
+        "ob2-mozilla-openbadges-bakery/baked.svg",
+        "ob2-1edtech-validator-core/baked_heart_a0a5385.png",
+    ],
+)
+def test_ob2_baked_badges_go_to_the_ob2_verifier(name: str) -> None:
+    report = verify_bytes((VECTORS / name).read_bytes(), options())
     assert report.format.startswith("ob2")
+    assert report.checks[0].code == "input.baked"
+    assert report.checks[1].code == "ob2.parse"
 
 
 def test_recipient_matches_the_salted_hash() -> None:

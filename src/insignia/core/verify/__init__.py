@@ -78,6 +78,11 @@ def _verify_payload(payload: str, options: VerifyOptions, fmt: str) -> Verificat
     value = parse_json(text)
     if not isinstance(value, dict):
         raise InputError("The credential is not a JSON object.", code="input.not_object")
+    if fmt.startswith("ob2"):
+        # The baking keyword/namespace already said "Open Badges 1.x/2.0", whatever the shape.
+        from insignia.core import ob2
+
+        return ob2.verify_ob2(value, fetcher=options.fetcher, now=options.now)
     return verify_credential(value, options, fmt=f"{fmt}-json")
 
 
