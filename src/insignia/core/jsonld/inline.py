@@ -32,7 +32,8 @@ MAX_CONTEXT_DEPTH: Final = 16
 _CACHE_SIZE: Final = 256
 
 _Cached = tuple[str, frozenset[str]]
-_CACHES: WeakKeyDictionary[ContextStore, OrderedDict[str, _Cached]] = WeakKeyDictionary()
+_Inlined = tuple[_Cached, bool]  # (inlined_context's answer, faithful)
+_CACHES: WeakKeyDictionary[ContextStore, OrderedDict[str, _Inlined]] = WeakKeyDictionary()
 
 
 def expanded_json_text(
@@ -67,6 +68,22 @@ def inlined_context(context: Any, *, store: ContextStore = DEFAULT_STORE) -> _Ca
     Cached per store and context value: a batch of credentials sharing their contexts pays
     for inlining (and serializing ~30 KB of context) once.
     """
+    return _inline(context, store)[0]
+
+
+def inlines_faithfully(context: Any, *, store: ContextStore = DEFAULT_STORE) -> bool:
+    """True when inlining ``context`` changed nothing our own context processor would read
+    differently: no ``@base`` dropped from a remote context, no wrapped context unwrapped,
+    no relative context reference resolved.
+
+    Only then may our expansion stand in for pyoxigraph's parse of the inlined text.
+
+    :raises ContextError, JsonLdError: as :func:`inlined_context`.
+    """
+    return _inline(context, store)[1]
+
+
+def _inline(context: Any, store: ContextStore) -> _Inlined:
     key = dumps_json(context, sort_keys=True)
     cache = _CACHES.setdefault(store, OrderedDict())
     hit = cache.get(key)
@@ -74,10 +91,8 @@ def inlined_context(context: Any, *, store: ContextStore = DEFAULT_STORE) -> _Ca
         cache.move_to_end(key)
         return hit
     inliner = _Inliner(store)
-    result = (
-        dumps_json(inliner.context(context, (), None, remote=False)),
-        frozenset(inliner.json_terms),
-    )
+    text = dumps_json(inliner.context(context, (), None, remote=False))
+    result = ((text, frozenset(inliner.json_terms)), inliner.faithful)
     cache[key] = result
     if len(cache) > _CACHE_SIZE:
         cache.popitem(last=False)
@@ -93,17 +108,20 @@ class _Inliner:
     def __init__(self, store: ContextStore) -> None:
         self.store = store
         self.json_terms: set[str] = set()
+        #: see :func:`inlines_faithfully`
+        self.faithful = True
 
     def context(self, ctx: Any, chain: tuple[str, ...], base: str | None, *, remote: bool) -> Any:
         if ctx is None:
             return None
         if isinstance(ctx, str):
-            url = _resolve(ctx, base)
+            url = self._resolve(ctx, base)
             return self.context(self._load(url, chain), (*chain, url), url, remote=True)
         if isinstance(ctx, list):
             return [self.context(c, chain, base, remote=remote) for c in ctx]
         if isinstance(ctx, Mapping):
             if "@context" in ctx:  # jsonld.js unwraps {"@context": {...}} given as a context
+                self.faithful = False
                 ctx = ctx["@context"]
                 if not isinstance(ctx, Mapping):
                     raise _invalid_context("A wrapped context must be one object.")
@@ -117,6 +135,7 @@ class _Inliner:
         imported: dict[str, Any] = {}
         for key, value in ctx.items():
             if key == "@base" and remote:
+                self.faithful = False
                 continue  # JSON-LD 1.1: @base in a remote context is ignored
             if key == "@direction" or (isinstance(value, Mapping) and "@direction" in value):
                 raise JsonLdError(
@@ -150,11 +169,19 @@ class _Inliner:
     def _import(self, value: Any, chain: tuple[str, ...], base: str | None) -> dict[str, Any]:
         if not isinstance(value, str):
             raise _invalid_context("@import must name a context URL.")
-        url = _resolve(value, base)
+        url = self._resolve(value, base)
         loaded = self._load(url, chain)
         if not isinstance(loaded, Mapping) or "@import" in loaded:
             raise _invalid_context(f"{url} cannot be imported: it must be one object, no @import.")
         return self._object(loaded, (*chain, url), url, True)
+
+    def _resolve(self, ref: str, base: str | None) -> str:
+        if urlsplit(ref).scheme:
+            return ref
+        if base is None:
+            raise ContextError(f"The relative context reference {ref!r} has no base.", url=ref)
+        self.faithful = False
+        return urljoin(base, ref)
 
     def _load(self, url: str, chain: tuple[str, ...]) -> Any:
         if url in chain:
@@ -169,14 +196,6 @@ class _Inliner:
                 url=url,
             )
         return document["@context"]
-
-
-def _resolve(ref: str, base: str | None) -> str:
-    if urlsplit(ref).scheme:
-        return ref
-    if base is None:
-        raise ContextError(f"The relative context reference {ref!r} has no base.", url=ref)
-    return urljoin(base, ref)
 
 
 def _invalid_context(message: str) -> JsonLdError:

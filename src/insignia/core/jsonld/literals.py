@@ -10,7 +10,8 @@ JSON-LD → RDF exactly as it does there, which is not always what pyoxigraph do
   ``i18n-datatype`` mode the Data Integrity libraries use).
 
 The functions here are shared by both routes into pyoxigraph (compact JSON with inlined
-contexts, and our own expanded form), so the two agree on every value by construction.
+contexts, and our own expanded form: :func:`read_expanded`), so the two agree on every
+value by construction.
 """
 
 from __future__ import annotations
@@ -82,6 +83,42 @@ def direction_only(value: Mapping[str, Any], doubles: set[float]) -> Any:
         return read_literal(value, doubles)
     rest = {k: v for k, v in value.items() if k not in ("@direction", "@type")}
     return {**read_literal(rest, doubles), "@type": f"{I18N}_{value['@direction']}"}
+
+
+def read_expanded(value: Any, doubles: set[float]) -> Any:
+    """Apply :func:`read_number` and :func:`direction_only` to the value objects of an
+    expanded document, the only places an expanded document holds numbers or directions.
+
+    Nothing is changed in place: containers are copied only where a value changed, so the
+    usual credential (strings and small integers) is returned as it is, without a copy.
+    """
+    if isinstance(value, list):
+        out: list[Any] | None = None
+        for i, item in enumerate(value):
+            new = read_expanded(item, doubles)
+            if new is not item:
+                out = list(value) if out is None else out
+                out[i] = new
+        return value if out is None else out
+    if not isinstance(value, Mapping):
+        return value
+    if "@value" in value:
+        if value.get("@type") == "@json":
+            return _replace(value, "@value", read_literal(value["@value"], doubles))
+        if "@direction" in value:
+            return direction_only(value, doubles)
+        return _replace(value, "@value", read_number(value["@value"], doubles))
+    changed: dict[str, Any] | None = None
+    for key, item in value.items():
+        new = read_expanded(item, doubles)
+        if new is not item:
+            changed = dict(value) if changed is None else changed
+            changed[key] = new
+    return value if changed is None else changed
+
+
+def _replace(value: Mapping[str, Any], key: str, new: Any) -> Any:
+    return value if new is value[key] else {**value, key: new}
 
 
 def exact_double(value: int) -> float:

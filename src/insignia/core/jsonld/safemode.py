@@ -82,20 +82,7 @@ def find_undefined(
         ``jsonld.protected_term_redefinition``).
     :raises InputError: ``doc`` is not a JSON object or is nested too deeply.
     """
-    if not isinstance(doc, Mapping):
-        raise InputError("A JSON-LD document must be a JSON object.", code="input.not_object")
-    expander = Expander(store)
-    try:
-        expander.run(doc)
-    except JsonLdError:
-        raise
-    except RecursionError as exc:
-        raise InputError("The document is nested too deeply.", code="input.too_deep") from exc
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise JsonLdError(
-            "The document is not JSON data that JSON-LD can read.", code="jsonld.invalid_json"
-        ) from exc
-    return _unique([_to_term(e) for e in expander.events])
+    return _findings(_expand(doc, store)[0])
 
 
 def check(doc: Mapping[str, Any], *, store: ContextStore = DEFAULT_STORE) -> None:
@@ -105,7 +92,46 @@ def check(doc: Mapping[str, Any], *, store: ContextStore = DEFAULT_STORE) -> Non
         full list is in ``err.detail["terms"]`` and ``err.detail["findings"]``.
     :raises ContextError, JsonLdError, InputError: as :func:`find_undefined`.
     """
-    found = find_undefined(doc, store=store)
+    checked_expansion(doc, store=store)
+
+
+def checked_expansion(
+    doc: Mapping[str, Any], *, store: ContextStore = DEFAULT_STORE
+) -> tuple[Expander, list[Any]]:
+    """:func:`check` ``doc``; return the expander that ran and the expanded document.
+
+    Signing and verifying need both the check and the expanded form; one expansion serves
+    both (it is most of the cost of JSON-LD processing).
+
+    :raises SafeModeError, ContextError, JsonLdError, InputError: as :func:`check`.
+    """
+    expander, expanded = _expand(doc, store)
+    _refuse(_findings(expander))
+    return expander, expanded
+
+
+def _expand(doc: Mapping[str, Any], store: ContextStore) -> tuple[Expander, list[Any]]:
+    if not isinstance(doc, Mapping):
+        raise InputError("A JSON-LD document must be a JSON object.", code="input.not_object")
+    expander = Expander(store)
+    try:
+        expanded = expander.run(doc)
+    except JsonLdError:
+        raise
+    except RecursionError as exc:
+        raise InputError("The document is nested too deeply.", code="input.too_deep") from exc
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise JsonLdError(
+            "The document is not JSON data that JSON-LD can read.", code="jsonld.invalid_json"
+        ) from exc
+    return expander, expanded
+
+
+def _findings(expander: Expander) -> list[UndefinedTerm]:
+    return _unique([_to_term(e) for e in expander.events])
+
+
+def _refuse(found: list[UndefinedTerm]) -> None:
     if not found:
         return
     shown = ", ".join(f"{f.term!r} at {f.path or '(top)'}" for f in found[:MESSAGE_TERMS])

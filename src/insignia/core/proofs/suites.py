@@ -23,8 +23,7 @@ from typing import Any, Final
 import rfc8785
 
 from insignia.core.errors import InputError, ProofError
-from insignia.core.jsonld import safemode
-from insignia.core.jsonld.canonical import canonicalize, exact_double
+from insignia.core.jsonld.canonical import canonicalize_checked, exact_double
 from insignia.core.jsonld.loader import ContextStore
 
 DATA_INTEGRITY: Final = "DataIntegrityProof"
@@ -68,8 +67,7 @@ class Suite:
         """
         if not self.rdf:
             return _jcs(document)
-        _safe_mode(document, store)
-        return canonicalize(document, store=store, utf16_order=utf16_order).encode("utf-8")
+        return _rdfc(document, store, utf16_order)
 
     def canonical_config(
         self, config: Mapping[str, Any], store: ContextStore, *, utf16_order: bool = False
@@ -94,14 +92,13 @@ def _freeze(document: Mapping[str, Any]) -> str:
 
 @lru_cache(maxsize=128)
 def _rdfc_cached(frozen: str, store: ContextStore, utf16_order: bool) -> bytes:
-    document = json.loads(frozen)
-    _safe_mode(document, store)
-    return canonicalize(document, store=store, utf16_order=utf16_order).encode("utf-8")
+    return _rdfc(json.loads(frozen), store, utf16_order)
 
 
-def _safe_mode(document: Mapping[str, Any], store: ContextStore) -> None:
-    """Refuse terms no context defines: pyoxigraph would drop them from the signed N-Quads."""
-    safemode.check(document, store=store)
+def _rdfc(document: Mapping[str, Any], store: ContextStore, utf16_order: bool) -> bytes:
+    """Safe mode first (terms no context defines would silently drop out of the signed
+    N-Quads), then RDFC-1.0; both from one JSON-LD expansion."""
+    return canonicalize_checked(document, store=store, utf16_order=utf16_order).encode("utf-8")
 
 
 def _jcs(document: Mapping[str, Any]) -> bytes:
