@@ -35,8 +35,25 @@ def canonicalize_quads(quads: Sequence[ox.Quad], *, utf16_order: bool = False) -
     :raises JsonLdError: code ``jsonld.too_complex`` when the dataset is too large or would
         need more deep hashing than the reference stack allows.
     """
-    unique = list(dict.fromkeys(_parts(q) for q in quads))  # a dataset is a set
-    return _Rdfc(unique, _utf16_key if utf16_order else None).run()
+    # A dataset is a set: duplicates count once.  Quads without blank nodes never change,
+    # so they are written out at once (pyoxigraph's text for a quad is its N-Quads form);
+    # only the others take part in labelling.
+    ground: dict[str, None] = {}
+    linked: dict[_Parts, None] = {}
+    for quad in quads:
+        if _has_blank_node(quad):
+            linked[_parts(quad)] = None
+        else:
+            ground[f"{quad} .\n"] = None
+    return _Rdfc(list(linked), _utf16_key if utf16_order else None).run(list(ground))
+
+
+def _has_blank_node(quad: ox.Quad) -> bool:
+    return (
+        isinstance(quad.subject, ox.BlankNode)
+        or isinstance(quad.object, ox.BlankNode)
+        or isinstance(quad.graph_name, ox.BlankNode)
+    )
 
 
 def _parts(quad: ox.Quad) -> _Parts:
@@ -91,7 +108,8 @@ class _Rdfc:
         self.deep_budget = 0
         self.permutations = 0
 
-    def run(self) -> str:
+    def run(self, ground: list[str]) -> str:
+        """Label the blank nodes; return every line, ``ground`` ones included, sorted."""
         by_hash: dict[str, list[str]] = {}
         for node in self.mentions:  # 4.4.3 step 3
             by_hash.setdefault(self.hash_first_degree(node), []).append(node)
@@ -115,8 +133,8 @@ class _Rdfc:
             for _, issuer in sorted(paths, key=lambda p: p[0]):
                 for existing in issuer.issued:
                     self.canonical.issue(existing)
-        lines = (self.line(q, self.canonical.issued) for q in self.quads)
-        return "".join(sorted(lines, key=self.sort_key))
+        ground.extend(self.line(q, self.canonical.issued) for q in self.quads)
+        return "".join(sorted(ground, key=self.sort_key))
 
     @staticmethod
     def line(quad: _Parts, names: Mapping[str, str], default: str | None = None) -> str:

@@ -39,6 +39,7 @@ from insignia.core.jsonld.rdfc import too_complex
 MAX_QUADS: Final = 20_000
 #: Base IRI given to the parser so that relative references surface instead of vanishing.
 SENTINEL_BASE: Final = "https://relative-reference.insignia.invalid/"
+_SENTINEL_BYTES: Final = SENTINEL_BASE.encode("ascii")
 
 
 def to_quads(doc: Mapping[str, Any], *, store: ContextStore = DEFAULT_STORE) -> list[ox.Quad]:
@@ -101,16 +102,27 @@ def parse_quads(text: str, doubles: set[float]) -> list[ox.Quad]:
     :param doubles: the numbers of the document read as ``xsd:double`` (see
         :func:`~insignia.core.jsonld.literals.fix_literal`).
     """
+    quads: list[ox.Quad] = []
     try:
-        parsed = ox.parse(text, ox.RdfFormat.JSON_LD, base_iri=SENTINEL_BASE)
-        quads = [fix_literal(no_relative(q), doubles) for q in parsed]
+        quads.extend(ox.parse(text, ox.RdfFormat.JSON_LD, base_iri=SENTINEL_BASE))
     except SyntaxError as exc:
+        _refuse_relative(quads)  # a relative IRI met before the syntax error comes first
         raise JsonLdError(
             f"The document is not valid JSON-LD: {exc}", code="jsonld.invalid", reason=str(exc)
         ) from None
+    _refuse_relative(quads)
+    if doubles or "@direction" in text:  # else no literal needs fixing: skip the walk
+        quads = [fix_literal(q, doubles) for q in quads]
     if len(quads) > MAX_QUADS:
         raise too_complex(f"it has {len(quads):,} statements (limit {MAX_QUADS:,})")
     return quads
+
+
+def _refuse_relative(quads: list[ox.Quad]) -> None:
+    """:func:`no_relative` on every quad, after one cheap look at all of them together."""
+    if _SENTINEL_BYTES in (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""):
+        for quad in quads:
+            no_relative(quad)
 
 
 def no_relative(quad: ox.Quad) -> ox.Quad:
