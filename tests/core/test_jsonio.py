@@ -88,3 +88,40 @@ def test_any_bytes_parse_or_fail_cleanly(data: bytes) -> None:
 )
 def test_round_trips_valid_json(value: object) -> None:
     assert parse_json(json.dumps(value)) == value
+
+
+def scanned_depth_ok(text: str, max_depth: int) -> bool:
+    """The character-by-character scanner check_depth replaced: the reference answer."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > max_depth:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def depth_ok(text: str, max_depth: int) -> bool:
+    try:
+        check_depth(text, max_depth)
+    except InputError:
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='[]{}"\\ a\n', max_size=60), st.integers(min_value=0, max_value=6))
+def test_depth_check_agrees_with_a_plain_scanner(text: str, max_depth: int) -> None:
+    """Unterminated strings, escaped quotes, a trailing backslash: all as the plain scanner."""
+    assert depth_ok(text, max_depth) == scanned_depth_ok(text, max_depth)

@@ -9,6 +9,7 @@ parsers may keep different values) and the non-standard ``NaN``/``Infinity`` lit
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from insignia.core.errors import InputError
@@ -18,6 +19,8 @@ from insignia.core.errors import InputError
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 #: Deepest nesting of arrays and objects we accept.  OB 3.0 credentials nest about 8 deep.
 MAX_DEPTH = 64
+#: A JSON string, escapes included; an unterminated one runs to the end of the text.
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
 
 
 def _reject_constant(name: str) -> Any:
@@ -39,21 +42,16 @@ def check_depth(text: str, max_depth: int = MAX_DEPTH) -> None:
     """Raise :class:`InputError` when brackets outside strings nest deeper than ``max_depth``.
 
     Runs before ``json.loads`` so that a hostile document never reaches the recursive parser.
+    Strings (whose brackets are not structure) are cut out by one regular expression first,
+    so only the brackets themselves are looked at one by one, and only when there are more
+    than ``max_depth`` of them.
     """
+    brackets = _STRINGS.sub("", text)
+    if brackets.count("[") + brackets.count("{") <= max_depth:
+        return  # so few openers cannot nest too deeply
     depth = 0
-    in_string = False
-    escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
+    for ch in brackets:
+        if ch in "[{":
             depth += 1
             if depth > max_depth:
                 raise InputError(

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 from insignia.core.errors import KeyFormatError
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58)}
+_B58_PAIRS = [a + b for a in _B58 for b in _B58]
+_B58_CHUNK = 58**10
+_B64URL_TEXT = re.compile(r"[A-Za-z0-9_=-]*")
 
 #: Multicodec prefixes (varint-encoded) that Insignia reads and writes.
 ED25519_PUB = b"\xed\x01"
@@ -23,14 +27,22 @@ P256_PUB = b"\x80\x24"
 
 
 def b58encode(data: bytes) -> str:
-    """Encode bytes as base58 (Bitcoin alphabet), keeping leading zero bytes as ``1``."""
+    """Encode bytes as base58 (Bitcoin alphabet), keeping leading zero bytes as ``1``.
+
+    Every proof value is written this way.  The big number is cut into chunks of ten
+    digits (one division of the big number per chunk, not per digit), each chunk written two
+    digits at a time from a table.
+    """
     zeros = len(data) - len(data.lstrip(b"\0"))
     num = int.from_bytes(data, "big")
     out: list[str] = []
     while num:
-        num, rem = divmod(num, 58)
-        out.append(_B58[rem])
-    return "1" * zeros + "".join(reversed(out))
+        num, chunk = divmod(num, _B58_CHUNK)
+        for _ in range(5):
+            chunk, pair = divmod(chunk, 58 * 58)
+            out.append(_B58_PAIRS[pair])
+    # The last chunk is padded with zero digits ("1"); the number itself starts with none.
+    return "1" * zeros + "".join(reversed(out)).lstrip("1")
 
 
 def b58decode(text: str) -> bytes:
@@ -61,9 +73,7 @@ def b64url_decode(text: str) -> bytes:
 
     :raises KeyFormatError: on characters outside the base64url alphabet.
     """
-    if any(
-        c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=" for c in text
-    ):
+    if not _B64URL_TEXT.fullmatch(text):
         raise KeyFormatError("Not base64url text.", code="multibase.invalid")
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
