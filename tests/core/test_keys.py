@@ -269,3 +269,35 @@ def test_w3c_eddsa_key_pair_matches_and_exports_as_jwk() -> None:
     assert isinstance(again, keys.Ed25519Signer)
     assert again.seed == signer.seed
     assert keys.public_key_from_jwk(signer.to_jwk()) == signer.public_key
+
+
+# ----------------------------------------------------------------------- remembered keys
+
+
+def test_remembered_multikeys_are_the_keys_their_text_names() -> None:
+    first, second = keys.Ed25519Signer.generate(), keys.Ed25519Signer.generate()
+    for _ in range(2):  # the second round is answered from memory
+        assert keys.public_key_from_multibase(first.public_key.multibase) == first.public_key
+        assert keys.public_key_from_multibase(second.public_key.multibase) == second.public_key
+    p256 = keys.EcSigner.generate().public_key
+    assert isinstance(p256, keys.EcPublicKey)
+    for _ in range(2):
+        assert keys.public_key_from_multibase(p256.multibase) == p256
+
+
+def test_refused_multikeys_are_refused_every_time() -> None:
+    for _ in range(2):
+        with pytest.raises(KeyFormatError):
+            keys.public_key_from_multibase("z6MkNotAKey0OIl")
+
+
+def test_remembered_verifiers_never_accept_another_keys_signature() -> None:
+    first, second = keys.Ed25519Signer.generate(), keys.Ed25519Signer.generate()
+    data = b"the same data"
+    for _ in range(2):
+        first.public_key.verify(first.sign(data), data)
+        second.public_key.verify(second.sign(data), data)
+        with pytest.raises(ProofError):
+            first.public_key.verify(second.sign(data), data)
+        with pytest.raises(ProofError):
+            second.public_key.verify(first.sign(data), data)

@@ -8,6 +8,7 @@ implementation-guide vector); both are read, and the second only when its halves
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -72,12 +73,19 @@ class Ed25519PublicKey:
     def verify(self, signature: bytes, data: bytes) -> None:
         check_signature_length(signature, 64, "Ed25519")
         try:
-            ed25519.Ed25519PublicKey.from_public_bytes(self.raw).verify(signature, data)
+            _verifier(self.raw).verify(signature, data)
         except InvalidSignature:
             raise bad_signature() from None
 
     def to_jwk(self) -> dict[str, Any]:
         return {"kty": "OKP", "crv": "Ed25519", "x": multibase.b64url_encode(self.raw)}
+
+
+@lru_cache(maxsize=1_024)
+def _verifier(raw: bytes) -> ed25519.Ed25519PublicKey:
+    """The ``cryptography`` key for 32 raw bytes, remembered: a verifier checks many
+    signatures of the same few issuers, and the key object depends on the bytes alone."""
+    return ed25519.Ed25519PublicKey.from_public_bytes(raw)
 
 
 class Ed25519Signer:

@@ -7,6 +7,9 @@ the result is one of the engine's own key types, with the same size and curve li
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Final
+
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -20,6 +23,8 @@ from insignia.core.keys.rsa import RsaPublicKey, RsaSigner
 
 #: What ``cryptography`` raises for PEM it cannot read (garbage, a wrong password, odd keys).
 _PEM_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm)
+#: Multikeys remembered (a few dozen issuers is typical; each entry is one small key).
+_MULTIKEY_CACHE: Final = 1_024
 
 
 def _pem_bytes(data: bytes | str) -> bytes:
@@ -77,8 +82,17 @@ def signer_from_pem(data: bytes | str, password: bytes | None = None) -> AnySign
 def public_key_from_multibase(value: str) -> Ed25519PublicKey | EcPublicKey:
     """Read a Multikey ``publicKeyMultibase``: Ed25519 (``z6Mk…``) or P-256 (``zDn…``).
 
+    Memoised: a verifier meets the same few issuer keys (every ``did:key`` proof names one)
+    over and over.  The answer depends on the text alone and keys are immutable, so a
+    remembered key is always the right one; errors are not remembered.
+
     :raises KeyFormatError: on another codec or a malformed key.
     """
+    return _read_multikey(value)
+
+
+@lru_cache(maxsize=_MULTIKEY_CACHE)
+def _read_multikey(value: str) -> Ed25519PublicKey | EcPublicKey:
     data = multibase.decode(value)
     if data.startswith(multibase.ED25519_PUB):
         return Ed25519PublicKey(data[2:])
