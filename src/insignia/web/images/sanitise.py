@@ -74,11 +74,22 @@ _RASTER_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 
 def sanitise_raster(data: bytes, *, max_pixels: int) -> CleanImage:
     """Decode a raster image within limits and re-encode it as a clean PNG."""
+    return _reencode(open_raster(data, max_pixels=max_pixels))
+
+
+def open_raster(
+    data: bytes, *, max_pixels: int, formats: frozenset[str] | set[str] = frozenset(_RASTER_FORMATS)
+) -> PilImage.Image:
+    """Decode a raster image in one of ``formats`` (Pillow names), refusing decompression bombs
+    before any pixel is decoded, truncated files, and anything else.
+
+    :raises ImageRejected: with a message for the person.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PilImage.DecompressionBombWarning)
             image = PilImage.open(io.BytesIO(data))
-            if image.format not in _RASTER_FORMATS:
+            if image.format not in formats:
                 raise ImageRejected("Upload a PNG, JPEG or SVG image.", field="image")
             width, height = image.size
             if width * height > max_pixels or width > 20_000 or height > 20_000:
@@ -101,7 +112,7 @@ def sanitise_raster(data: bytes, *, max_pixels: int) -> CleanImage:
         raise ImageRejected(
             "The file is not a readable PNG, JPEG or SVG image.", field="image"
         ) from exc
-    return _reencode(image)
+    return image
 
 
 def _reencode(image: PilImage.Image) -> CleanImage:
