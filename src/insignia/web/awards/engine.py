@@ -48,6 +48,54 @@ class AlignmentData:
 
 
 @dataclass(frozen=True, slots=True)
+class LevelData:
+    """A rubric criterion level (OB 3.0 ``RubricCriterionLevel``)."""
+
+    id: str
+    name: str
+    description: str = ""
+    points: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultDescriptionData:
+    """A kind of result the achievement records (OB 3.0 ``ResultDescription``).
+
+    :param result_type: an OB 3.0 result type, e.g. ``RubricScore`` or ``RubricCriterionLevel``.
+    """
+
+    id: str
+    name: str
+    result_type: str
+    levels: Sequence[LevelData] = ()
+    required_level: str | None = None
+    required_value: str | None = None
+    value_min: str | None = None
+    value_max: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultData:
+    """A result the learner obtained (OB 3.0 ``Result``)."""
+
+    value: str | None = None
+    result_description: str | None = None
+    achieved_level: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceData:
+    """Evidence of the work behind an award (OB 3.0 ``Evidence``)."""
+
+    id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    narrative: str | None = None
+    genre: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AchievementData:
     """One published achievement version, as embedded in credentials."""
 
@@ -61,6 +109,7 @@ class AchievementData:
     version: str
     tags: Sequence[str] = ()
     alignments: Sequence[AlignmentData] = ()
+    result_descriptions: Sequence[ResultDescriptionData] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +124,21 @@ class CredentialData:
     valid_from: datetime
     status: dict[str, Any]
     recipient_name: str = ""
-    evidence_url: str = ""
-    evidence_narrative: str = ""
-    result: str = ""
+    evidence: Sequence[EvidenceData] = ()
+    results: Sequence[ResultData] = ()
     valid_until: datetime | None = None
 
 
-def achievement_data(version: Any, achievement_id: str) -> AchievementData:
-    """Adapt an ``AchievementVersion`` row (with its image and alignments) to plain values."""
+def achievement_data(
+    version: Any,
+    achievement_id: str,
+    result_descriptions: Sequence[ResultDescriptionData] = (),
+) -> AchievementData:
+    """Adapt an ``AchievementVersion`` row (with its image and alignments) to plain values.
+
+    :param result_descriptions: the version's rubric as result descriptions (see
+        ``earning.selectors.version_result_descriptions``), the same for every credential.
+    """
     from insignia.web.images.selectors import image_url
 
     return AchievementData(
@@ -101,6 +157,7 @@ def achievement_data(version: Any, achievement_id: str) -> AchievementData:
             )
             for a in version.alignments.all()
         ),
+        result_descriptions=tuple(result_descriptions),
     )
 
 
@@ -139,6 +196,28 @@ def _achievement(data: AchievementData, issuer: model.Profile) -> model.Achievem
         creator=issuer,
         in_language=data.language or None,
         version=data.version,
+        result_description=tuple(_result_description(d) for d in data.result_descriptions),
+    )
+
+
+def _result_description(data: ResultDescriptionData) -> model.ResultDescription:
+    return model.ResultDescription(
+        id=data.id,
+        name=data.name,
+        result_type=data.result_type,
+        required_level=data.required_level,
+        required_value=data.required_value,
+        value_min=data.value_min,
+        value_max=data.value_max,
+        rubric_criterion_level=tuple(
+            model.RubricCriterionLevel(
+                id=level.id,
+                name=level.name,
+                description=level.description or None,
+                points=str(level.points) if level.points is not None else None,
+            )
+            for level in data.levels
+        ),
     )
 
 
@@ -156,15 +235,16 @@ def build_credential(data: CredentialData) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential."""
     issuer = _profile(data.issuer)
     identifiers = [model.hashed_email(data.recipient_email, data.recipient_salt)]
-    evidence = []
-    if data.evidence_url or data.evidence_narrative:
-        evidence.append(
-            model.Evidence(
-                id=data.evidence_url or None,
-                name="Evidence",
-                narrative=data.evidence_narrative or None,
-            )
+    evidence = [
+        model.Evidence(
+            id=e.id or None,
+            name=e.name or None,
+            description=e.description or None,
+            narrative=e.narrative or None,
+            genre=e.genre or None,
         )
+        for e in data.evidence
+    ]
     credential = model.AchievementCredential(
         id=data.id,
         name=data.achievement.name,
@@ -177,7 +257,15 @@ def build_credential(data: CredentialData) -> dict[str, Any]:
         credential_subject=model.AchievementSubject(
             identifier=identifiers,
             achievement=_achievement(data.achievement, issuer),
-            result=[model.Result(value=data.result)] if data.result else (),
+            result=tuple(
+                model.Result(
+                    value=r.value,
+                    result_description=r.result_description,
+                    achieved_level=r.achieved_level,
+                    status=r.status,
+                )
+                for r in data.results
+            ),
         ),
         evidence=evidence,
         credential_status=model.CredentialStatus(

@@ -100,11 +100,40 @@ class AwardDetails:
     evidence: list[dict[str, str]]
 
 
+def _result_text(result: dict[str, Any], descriptions: dict[str, Any]) -> str | None:
+    """A result in words: "Practical assessment: 17 of 20", "Data cleaning: Proficient"."""
+    value = result.get("value")
+    description = descriptions.get(str(result.get("resultDescription")))
+    if not isinstance(description, dict):
+        return str(value) if value else None
+    name = str(description.get("name") or "Result")
+    level_id = result.get("achievedLevel")
+    if level_id:
+        levels = description.get("rubricCriterionLevel") or []
+        level = next((lv for lv in levels if isinstance(lv, dict) and lv.get("id") == level_id), {})
+        return f"{name}: {level.get('name', 'level achieved')}"
+    if value:
+        most = description.get("valueMax")
+        return f"{name}: {value}" + (f" of {most}" if most else "")
+    return None
+
+
 def credential_award_details(credential: Credential) -> AwardDetails:
-    """Results and evidence as signed (shown on the badge pages)."""
+    """Results and evidence as signed (shown on the badge pages), results in words using the
+    achievement's result descriptions."""
     doc = credential_document(credential)
     subject = doc.get("credentialSubject") or {}
-    results = [str(r["value"]) for r in subject.get("result") or [] if r.get("value")]
+    achievement = subject.get("achievement") or {}
+    descriptions = {
+        str(d.get("id")): d
+        for d in achievement.get("resultDescription") or []
+        if isinstance(d, dict)
+    }
+    results = [
+        text
+        for r in subject.get("result") or []
+        if isinstance(r, dict) and (text := _result_text(r, descriptions))
+    ]
     evidence = [
         {k: str(e[k]) for k in ("id", "name", "narrative") if e.get(k)}
         for e in doc.get("evidence") or []

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.utils import timezone
 from insignia.web.accounts.models import User, normalise_email
 from insignia.web.accounts.selectors import user_by_email, user_verified_emails
 from insignia.web.accounts.services import user_add_verified_email, user_create
-from insignia.web.achievements.models import Achievement
+from insignia.web.achievements.models import Achievement, AchievementVersion
 from insignia.web.achievements.selectors import access_achievement, version_url
 from insignia.web.awards import engine
 from insignia.web.awards.models import ClaimToken, Credential, StatusList
@@ -173,16 +174,67 @@ def credential_issue(
     evidence_url: str = "",
     evidence_narrative: str = "",
     result: str = "",
+    result_descriptions: Sequence[engine.ResultDescriptionData] = (),
     now: datetime | None = None,
 ) -> Credential:
-    """Award a published badge: build the credential, sign it, store it, email a claim link.
+    """Award a published badge (issuers): build the credential, sign it, store it, email a
+    claim link.
 
+    :param result_descriptions: the version's rubric, so that the achievement embedded here is
+        the same as in credentials earned through an application.
     :raises ApplicationError: when the badge is not published or the issuer has no key.
     """
     achievement = access_achievement(user=actor, achievement_id=achievement_id, role=Role.ISSUER)
     version = achievement.current_version
     if achievement.state != Achievement.State.PUBLISHED or version is None:
         raise ApplicationError("Only published badges can be awarded.")
+    evidence = []
+    if evidence_url.strip() or evidence_narrative.strip():
+        evidence.append(
+            engine.EvidenceData(
+                id=evidence_url.strip() or None,
+                name="Evidence",
+                narrative=evidence_narrative.strip() or None,
+            )
+        )
+    return credential_create(
+        achievement=achievement,
+        version=version,
+        issued_by=actor,
+        recipient_email=recipient_email,
+        recipient_name=recipient_name,
+        evidence=evidence,
+        results=[engine.ResultData(value=result.strip())] if result.strip() else [],
+        result_descriptions=result_descriptions,
+        now=now,
+    )
+
+
+@transaction.atomic
+def credential_create(
+    *,
+    achievement: Achievement,
+    version: AchievementVersion,
+    issued_by: User,
+    recipient_email: str,
+    recipient_name: str = "",
+    recipient_user: User | None = None,
+    evidence: Sequence[engine.EvidenceData] = (),
+    results: Sequence[engine.ResultData] = (),
+    result_descriptions: Sequence[engine.ResultDescriptionData] = (),
+    now: datetime | None = None,
+    audit: dict[str, str] | None = None,
+) -> Credential:
+    """Sign and store a credential for ``version``, and deliver it.
+
+    Checks no roles: callers decide who may award (``credential_issue`` for issuers, the
+    earning app's approval for assessors).  With ``recipient_user`` (a signed-in learner whose
+    address it is), the credential goes straight into their wallet; otherwise a claim link is
+    emailed once the transaction commits.
+
+    :raises ApplicationError: when the issuer has no active key, or a concurrent award took
+        the same status slot.
+    """
     now = (now or timezone.now()).replace(microsecond=0)
     organisation = achievement.organisation
     key = _signing_key(organisation)
@@ -194,13 +246,12 @@ def credential_issue(
     data = engine.CredentialData(
         id=f"urn:uuid:{pk}",
         issuer=issuer_profile(organisation),
-        achievement=engine.achievement_data(version, version_url(version)),
+        achievement=engine.achievement_data(version, version_url(version), result_descriptions),
         recipient_email=email,
         recipient_salt=salt,
         recipient_name=recipient_name.strip(),
-        evidence_url=evidence_url.strip(),
-        evidence_narrative=evidence_narrative.strip(),
-        result=result.strip(),
+        evidence=tuple(evidence),
+        results=tuple(results),
         valid_from=now,
         valid_until=valid_until,
         status=engine.revocation_entry(status_list_url(status_list), index),
@@ -227,17 +278,15 @@ def credential_issue(
                 status_index=index,
                 issued_at=now,
                 valid_until=valid_until,
-                issued_by=actor,
+                issued_by=issued_by,
             )
     except IntegrityError as exc:  # a concurrent award took the same status slot
         raise ApplicationError(
             "Another award was being made at the same moment; try again."
         ) from exc
-    token = claim_token_create(credential=credential, now=now)
-    _claim_email_after_commit(credential, token)
     audit_record(
         organisation=organisation,
-        actor=actor,
+        actor=issued_by,
         action="credential.issued",
         obj=credential,
         now=now,
@@ -245,7 +294,13 @@ def credential_issue(
         version=version.number,
         key=key.key_id,
         status_index=index,
+        **(audit or {}),
     )
+    if recipient_user is not None:
+        _attach(credential, recipient_user, now)
+    else:
+        token = claim_token_create(credential=credential, now=now)
+        _claim_email_after_commit(credential, token)
     return credential
 
 
