@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +21,17 @@ from insignia.web.images.services import image_create_from_file, image_create_ge
 from insignia.web.issuers.models import Role
 from insignia.web.issuers.selectors import access_organisation
 from insignia.web.issuers.services import audit_record
+
+#: Other apps whose data hangs off a version (evidence requirements, rubrics) register here how
+#: to carry it from a published version into the next draft; see :func:`achievement_draft_start`.
+VersionCarryOver = Callable[[AchievementVersion, AchievementVersion], None]
+_carry_over: list[VersionCarryOver] = []
+
+
+def register_version_carry_over(copy: VersionCarryOver) -> None:
+    """Have ``copy(published, draft)`` run whenever a new draft starts from a published version."""
+    if copy not in _carry_over:
+        _carry_over.append(copy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +156,9 @@ def achievement_update(
     else:
         version = latest
     _write_version(version, data, _image_for(image, data, latest.image if latest else None))
+    if latest is not None and latest is not version:
+        for copy in _carry_over:
+            copy(latest, version)
     achievement.save(update_fields=["updated_at"])
     audit_record(
         organisation=achievement.organisation,
@@ -153,6 +168,60 @@ def achievement_update(
         version=version.number,
     )
     return version
+
+
+def _copy_version(source: AchievementVersion, actor: User) -> AchievementVersion:
+    draft = AchievementVersion.objects.create(
+        achievement=source.achievement,
+        number=source.number + 1,
+        name=source.name,
+        description=source.description,
+        criteria=source.criteria,
+        achievement_type=source.achievement_type,
+        tags=list(source.tags),
+        image=source.image,
+        expiry_months=source.expiry_months,
+        language=source.language,
+        created_by=actor,
+    )
+    Alignment.objects.bulk_create(
+        Alignment(
+            version=draft,
+            position=a.position,
+            target_name=a.target_name,
+            target_url=a.target_url,
+            target_framework=a.target_framework,
+            target_code=a.target_code,
+            target_description=a.target_description,
+        )
+        for a in source.alignments.all()
+    )
+    for copy in _carry_over:
+        copy(source, draft)
+    return draft
+
+
+@transaction.atomic
+def achievement_draft_start(*, actor: User, achievement_id: uuid.UUID) -> AchievementVersion:
+    """Return the draft version to edit, starting one as a copy of the published version when
+    there is none (a published version is never changed).  Designers and owners only."""
+    achievement = access_achievement(user=actor, achievement_id=achievement_id, role=Role.DESIGNER)
+    Achievement.objects.select_for_update().filter(pk=achievement.pk).first()
+    latest = achievement_latest_version(achievement=achievement)
+    if latest is None:
+        raise ApplicationError("This badge has no version yet.")
+    if not latest.is_published:
+        return latest
+    draft = _copy_version(latest, actor)
+    achievement.save(update_fields=["updated_at"])
+    audit_record(
+        organisation=achievement.organisation,
+        actor=actor,
+        action="achievement.edited",
+        obj=achievement,
+        version=draft.number,
+    )
+    return draft
 
 
 @transaction.atomic
