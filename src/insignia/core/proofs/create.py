@@ -7,7 +7,6 @@ canonical bytes are exposed too, because ``insignia canonize`` prints exactly wh
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -18,6 +17,7 @@ from insignia.core.errors import InputError, ProofError
 from insignia.core.jsonld.loader import DEFAULT_STORE, ContextStore
 from insignia.core.proofs.model import (
     chained_input,
+    copy_json,
     format_created,
     matching_proofs,
     proof_list,
@@ -82,10 +82,10 @@ def sign(
     signature = signer.sign(hash_data(config_bytes, doc_bytes))
     proof = dict(options)
     if suite.proof_has_context and "@context" in input_doc:
-        proof["@context"] = copy.deepcopy(input_doc["@context"])
+        proof["@context"] = copy_json(input_doc["@context"])
     proof["proofValue"] = multibase.encode(signature, "z")
-    signed = copy.deepcopy(unsecured(document))
-    signed["proof"] = [*copy.deepcopy(existing), proof] if existing else proof
+    signed: dict[str, Any] = copy_json(unsecured(document))
+    signed["proof"] = [*copy_json(existing), proof] if existing else proof
     return signed
 
 

@@ -8,6 +8,7 @@ escape.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +75,22 @@ def proof_list(document: Mapping[str, Any]) -> list[Any]:
 def unsecured(document: Mapping[str, Any]) -> dict[str, Any]:
     """A shallow copy of ``document`` without its ``proof``."""
     return {k: v for k, v in document.items() if k != "proof"}
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON data, sharing nothing mutable with ``value``.
+
+    ``copy.deepcopy`` with the generic machinery left out for plain ``dict`` and ``list``
+    (a signed credential is copied on every signature); anything else goes to ``deepcopy``.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {k: copy_json(v) for k, v in value.items()}
+    if kind is list:
+        return [copy_json(v) for v in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)
 
 
 def format_created(created: datetime | str) -> str:
