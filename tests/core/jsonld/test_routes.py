@@ -214,3 +214,15 @@ def test_the_document_is_never_changed(tmp_path: Path) -> None:
     canonicalize_checked(doc)
     canonicalize(doc)
     assert json.dumps(doc, sort_keys=True) == before
+
+
+def test_inlined_contexts_are_remembered_by_their_exact_value() -> None:
+    from insignia.core.jsonld.inline import inlined_context
+
+    url = "https://contexts.example/a"
+    store = ContextStore(extra={url: {"@context": {"a": "https://vocab.example/a"}}})
+    as_text = inlined_context(url, store=store)
+    as_list = inlined_context([url], store=store)
+    as_object = inlined_context({"a": "https://vocab.example/a"}, store=store)
+    assert as_text == as_object != as_list
+    assert inlined_context([url], store=store) is as_list

@@ -33,7 +33,7 @@ _CACHE_SIZE: Final = 256
 
 _Cached = tuple[str, frozenset[str]]
 _Inlined = tuple[_Cached, bool]  # (inlined_context's answer, faithful)
-_CACHES: WeakKeyDictionary[ContextStore, OrderedDict[str, _Inlined]] = WeakKeyDictionary()
+_CACHES: WeakKeyDictionary[ContextStore, OrderedDict[Any, _Inlined]] = WeakKeyDictionary()
 
 
 def expanded_json_text(
@@ -84,7 +84,7 @@ def inlines_faithfully(context: Any, *, store: ContextStore = DEFAULT_STORE) -> 
 
 
 def _inline(context: Any, store: ContextStore) -> _Inlined:
-    key = dumps_json(context, sort_keys=True)
+    key = _cache_key(context)
     cache = _CACHES.setdefault(store, OrderedDict())
     hit = cache.get(key)
     if hit is not None:
@@ -97,6 +97,17 @@ def _inline(context: Any, store: ContextStore) -> _Inlined:
     if len(cache) > _CACHE_SIZE:
         cache.popitem(last=False)
     return result
+
+
+def _cache_key(context: Any) -> Any:
+    """The context as a dictionary key: the usual URL or list of URLs as is (cheap), anything
+    else as canonical JSON text.  Equal keys always mean equal JSON values: the three forms
+    (a string, a tuple of strings, ``None`` and a string) never equal one another."""
+    if isinstance(context, str):
+        return context
+    if type(context) is list and all(type(c) is str for c in context):
+        return tuple(context)
+    return (None, dumps_json(context, sort_keys=True))
 
 
 # --- context inlining --------------------------------------------------------------------

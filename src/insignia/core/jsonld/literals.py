@@ -92,7 +92,10 @@ def read_expanded(value: Any, doubles: set[float]) -> Any:
     Nothing is changed in place: containers are copied only where a value changed, so the
     usual credential (strings and small integers) is returned as it is, without a copy.
     """
-    if isinstance(value, list):
+    kind = type(value)
+    if kind is str:  # most of an expanded document: IRIs and plain strings
+        return value
+    if kind is list:
         out: list[Any] | None = None
         for i, item in enumerate(value):
             new = read_expanded(item, doubles)
@@ -100,7 +103,7 @@ def read_expanded(value: Any, doubles: set[float]) -> Any:
                 out = list(value) if out is None else out
                 out[i] = new
         return value if out is None else out
-    if not isinstance(value, Mapping):
+    if kind is not dict and not isinstance(value, Mapping):
         return value
     if "@value" in value:
         if value.get("@type") == "@json":
