@@ -15,6 +15,10 @@ Environment variables:
 ``INSIGNIA_KEY_ENCRYPTION_KEY``    comma-separated base64url 32-byte keys; the first encrypts new
                                    signing keys, the others are still accepted for decryption
                                    (rotation).  Required unless ``DEBUG`` is on.
+``INSIGNIA_EVIDENCE_DIR``          where learners' evidence files are kept (default
+                                   ``var/evidence``); never under the static root, never served
+                                   except through the access-checked evidence view.
+``INSIGNIA_MAX_EVIDENCE_BYTES``    the largest evidence file accepted (default 10 MB).
 """
 
 from __future__ import annotations
@@ -128,6 +132,7 @@ INSTALLED_APPS = [
     "insignia.web.achievements",
     "insignia.web.awards",
     "insignia.web.wallet",
+    "insignia.web.earning",
     "insignia.web.public",
     "allauth",
     "allauth.account",
@@ -249,6 +254,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 INSIGNIA_MAX_IMAGE_BYTES = int(os.environ.get("INSIGNIA_MAX_IMAGE_BYTES", str(2 * 1024 * 1024)))
 INSIGNIA_MAX_IMAGE_PIXELS = 16_000_000
 INSIGNIA_CLAIM_DAYS = 60
+# Learners' evidence: private files outside the static root, served only by an access check.
+INSIGNIA_EVIDENCE_DIR = Path(os.environ.get("INSIGNIA_EVIDENCE_DIR", VAR_DIR / "evidence"))
+INSIGNIA_MAX_EVIDENCE_BYTES = int(
+    os.environ.get("INSIGNIA_MAX_EVIDENCE_BYTES", str(10 * 1024 * 1024))
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _base.scheme == "https"

@@ -4,6 +4,7 @@
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "insignia-test-secret-key-not-for-production")
 os.environ.setdefault("INSIGNIA_KEY_ENCRYPTION_KEY", "dGVzdC1rZWstdGVzdC1rZWstdGVzdC1rZWstdGVzdCE")
@@ -12,6 +13,8 @@ os.environ.setdefault("EMAIL_URL", "locmem:")
 os.environ.setdefault("INSIGNIA_PLAIN_STATIC", "1")
 os.environ.setdefault("INSIGNIA_DISABLE_RATE_LIMITS", "1")
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
+# Evidence files never land in the project's var/ during tests (tests also use tmp_path).
+os.environ.setdefault("INSIGNIA_EVIDENCE_DIR", tempfile.mkdtemp(prefix="insignia-evidence-"))
 
 from insignia.web.settings import *  # noqa: F403
 

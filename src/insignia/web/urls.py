@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("insignia.web.achievements.urls")),
     path("", include("insignia.web.awards.urls")),
     path("wallet/", include("insignia.web.wallet.urls")),
+    path("", include("insignia.web.earning.urls")),
     path("", include("insignia.web.public.urls")),
 ]

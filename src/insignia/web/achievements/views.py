@@ -19,6 +19,7 @@ from insignia.web.awards.selectors import achievement_credentials, credential_li
 from insignia.web.common.auth import current_user
 from insignia.web.common.errors import ApplicationError
 from insignia.web.common.forms import add_application_error
+from insignia.web.earning.selectors import access_policy_for, version_requirements, version_rubric
 from insignia.web.images.designs import Design, render_svg
 from insignia.web.issuers.models import Role
 from insignia.web.issuers.selectors import access_organisation, has_role, user_roles
@@ -167,13 +168,18 @@ def detail(request: HttpRequest, achievement_id: uuid.UUID) -> HttpResponse:
     )
     roles = user_roles(user=current_user(request), organisation=achievement.organisation)
     credentials = list(achievement_credentials(achievement_id=achievement.pk)[:50])
+    latest = selectors.achievement_latest_version(achievement=achievement)
     return render(
         request,
         "achievements/detail.html",
         {
             "achievement": achievement,
             "org": achievement.organisation,
-            "latest": selectors.achievement_latest_version(achievement=achievement),
+            "latest": latest,
+            "requirements": version_requirements(version=latest) if latest else [],
+            "rubric": version_rubric(version=latest) if latest else None,
+            "policy": access_policy_for(achievement=achievement),
+            "can_assess": has_role(roles, Role.ASSESSOR),
             "versions": selectors.achievement_versions(achievement=achievement),
             "can_design": has_role(roles, Role.DESIGNER),
             "can_issue": has_role(roles, Role.ISSUER),

@@ -19,6 +19,7 @@ from insignia.web.awards.forms import AwardForm, RevokeForm
 from insignia.web.common.auth import current_user
 from insignia.web.common.errors import ApplicationError
 from insignia.web.common.forms import add_application_error
+from insignia.web.earning.selectors import version_result_descriptions
 from insignia.web.issuers.models import Role
 
 
@@ -34,6 +35,9 @@ def award(request: HttpRequest, achievement_id: uuid.UUID) -> HttpResponse:
             credential = services.credential_issue(
                 actor=current_user(request),
                 achievement_id=achievement.pk,
+                result_descriptions=version_result_descriptions(version=achievement.current_version)
+                if achievement.current_version
+                else (),
                 **form.cleaned_data,
             )
         except ApplicationError as exc:

@@ -66,6 +66,7 @@ def dashboard(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
             "is_owner": Role.OWNER in roles,
             "can_design": selectors.has_role(roles, Role.DESIGNER),
             "can_issue": selectors.has_role(roles, Role.ISSUER),
+            "can_assess": selectors.has_role(roles, Role.ASSESSOR),
             "badges": organisation_achievements(organisation=org),
             "recent": organisation_recent_credentials(organisation=org, limit=8),
         },

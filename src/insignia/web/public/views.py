@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -20,6 +21,13 @@ from insignia.web.awards.selectors import credential_award_details
 from insignia.web.awards.services import issuer_profile
 from insignia.web.awards.verification import credential_verify
 from insignia.web.common.http import json_ld_response, negotiated, wants_json_ld
+from insignia.web.earning.selectors import (
+    applications_open,
+    credential_evidence_public,
+    version_requirements,
+    version_result_descriptions,
+    version_rubric,
+)
 from insignia.web.issuers.selectors import organisation_public_get
 from insignia.web.public.selectors import home_showcase
 from insignia.web.wallet.selectors import public_wallet_item
@@ -53,7 +61,9 @@ def _achievement_page(
 ) -> HttpResponse:
     org = version.achievement.organisation
     if wants_json_ld(request):
-        data = engine.achievement_data(version, version_url(version))
+        data = engine.achievement_data(
+            version, version_url(version), version_result_descriptions(version=version)
+        )
         return json_ld_response(request, engine.achievement_json(data, issuer_profile(org)))
     current = version.achievement.current_version
     return negotiated(
@@ -65,6 +75,9 @@ def _achievement_page(
                 "achievement": version.achievement,
                 "org": org,
                 "alignments": list(version.alignments.all()),
+                "requirements": version_requirements(version=version),
+                "rubric": version_rubric(version=version),
+                "can_apply": latest and applications_open(achievement=version.achievement),
                 "newer": None
                 if latest or current is None or current.number == version.number
                 else current,
@@ -95,6 +108,9 @@ def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
     item = public_wallet_item(credential_id=credential_id)
     if wants_json_ld(request):
         return json_ld_response(request, item.credential.document)
+    details = credential_award_details(item.credential)
+    evidence_urls = [e["id"] for e in details.evidence if e.get("id")]
+    public_urls = credential_evidence_public(urls=evidence_urls)
     return negotiated(
         render(
             request,
@@ -106,7 +122,14 @@ def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
                 "org": item.credential.organisation,
                 "alignments": list(item.credential.version.alignments.all()),
                 "verification": credential_verify(credential=item.credential),
-                "details": credential_award_details(item.credential),
+                "details": details,
+                # Evidence on this platform the holder keeps private: shown without a link.
+                "private_evidence": {
+                    url
+                    for url in evidence_urls
+                    if url.startswith(f"{settings.INSIGNIA_BASE_URL}/evidence/")
+                    and url not in public_urls
+                },
             },
         )
     )
