@@ -250,7 +250,11 @@ def test_the_designer_defines_requirements_and_rubric(draft, staff, client_for) 
     page = client.get(reverse("earning:assessment", args=[draft.pk])).content.decode()
     assert 'value="Upload your slides"' in page and 'value="Compelling"' in page
     # A pass mark above the maximum is refused on the form.
-    bad = client.post(reverse("earning:assessment", args=[draft.pk]), {**data, "pass_mark": "9"})
+    # (posted as the reopened page renders it: the saved rows are initial forms)
+    reopened = {**data, "items-INITIAL_FORMS": "1", "criteria-INITIAL_FORMS": "1"}
+    bad = client.post(
+        reverse("earning:assessment", args=[draft.pk]), {**reopened, "pass_mark": "9"}
+    )
     assert bad.status_code == 200 and "between 1 and 3" in bad.content.decode()
 
 

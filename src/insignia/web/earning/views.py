@@ -48,7 +48,7 @@ def apply(request: HttpRequest, achievement_id: uuid.UUID) -> HttpResponse:
     existing = selectors.learner_application_for(learner=user, achievement=achievement)
     if existing is not None:
         return redirect("earning:application", existing.pk)
-    form = ApplyForm(request.POST or None)
+    form = ApplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_start(
@@ -158,11 +158,13 @@ def application_detail(request: HttpRequest, application_id: uuid.UUID) -> HttpR
             response = _save_and_maybe_submit(request, application, form)
             if response is not None:
                 return response
+        # What a refused submit found missing, shown under each item (the form is unbound
+        # after the redirect, so the errors are set directly).
         problems = request.session.pop(f"problems-{application.pk}", {})
         for key, message in problems.items():
             name = field_name(uuid.UUID(key))
             if name in form.fields and data is None:
-                form.add_error(name, message)
+                form.errors[name] = form.error_class([message])
     elif request.method == "POST":
         messages.error(
             request,
@@ -467,7 +469,7 @@ def access(request: HttpRequest, achievement_id: uuid.UUID) -> HttpResponse:
     achievement = access_achievement(user=user, achievement_id=achievement_id, role=Role.DESIGNER)
     policy = selectors.access_policy_for(achievement=achievement)
     form = AccessPolicyForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"mode": policy.mode, "reviews_required": policy.reviews_required},
     )
     if request.method == "POST" and form.is_valid():
