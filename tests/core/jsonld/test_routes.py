@@ -142,6 +142,10 @@ scalars = st.one_of(
     ),
 )
 JSON_TERM = {"data": {"@id": "https://vocab.example/data", "@type": "@json"}}
+SCOPED = {  # "data" is a @json literal only inside a Thing
+    "Thing": {"@id": "https://v.example/Thing", "@context": JSON_TERM},
+    "data": "https://v.example/data",
+}
 
 
 @settings(max_examples=150, deadline=None)
@@ -168,8 +172,16 @@ def test_a_plain_credential_takes_the_expanded_route(inlined_calls: list[Any]) -
     [
         pytest.param(credential({"undefined": "x"}, {}), id="lossy-expansion"),
         pytest.param(
-            credential({"@context": {"local": "https://vocab.example/local"}, "local": "v"}),
-            id="embedded-context",
+            credential({"@context": {"@context": {"local": "https://v.example/l"}}, "local": "v"}),
+            id="embedded-wrapped-context",
+        ),
+        pytest.param(
+            credential({"v": {"@context": EXAMPLES, "@value": "x"}}),
+            id="context-in-a-value-object",
+        ),
+        pytest.param(
+            credential({"data": {"@context": {"z": "https://v.example/z"}, "z": "1"}}, SCOPED),
+            id="context-under-a-term-typed-json-elsewhere",
         ),
         pytest.param(
             credential({"w": "x"}, {"@context": {"w": "https://vocab.example/w"}}),
@@ -184,6 +196,16 @@ def test_anything_unusual_goes_the_inlined_route(inlined_calls: list[Any], doc: 
     assert inlined_calls, "the inlined route decided"
     inlined_calls.clear()
     assert canonical == outcome(inlined, doc)
+
+
+def test_embedded_credentials_take_the_expanded_route(inlined_calls: list[Any]) -> None:
+    inner = credential({"local": "v", "@context": {"local": "https://vocab.example/local"}})
+    doc = credential({"id": "did:example:s", "endorsement": [inner, inner]})
+    doc["@context"].append({"endorsement": {"@id": "https://vocab.example/e", "@type": "@id"}})
+    assert canonicalize(doc) == inlined(doc)
+    assert canonicalize_checked(doc) == inlined(doc)
+    assert '<https://vocab.example/local> "v"' in canonicalize(doc)
+    assert len(inlined_calls) == 2  # the two comparisons, not canonicalize
 
 
 def test_remote_base_and_relative_context_urls_are_not_faithful() -> None:

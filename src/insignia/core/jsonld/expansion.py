@@ -50,8 +50,8 @@ class Expander(NodeExpansion):
     def __init__(self, store: ContextStore) -> None:
         self.store = store
         self.events: list[Event] = []
-        #: True once a node object below the top level brought its own ``@context``.
-        self.embedded_contexts = False
+        #: The objects below the top level whose own ``@context`` was applied.
+        self.embedded: list[Mapping[str, Any]] = []
 
     def run(self, document: Mapping[str, Any]) -> list[Any]:
         """Expand ``document`` from the initial context; return its expanded form.
@@ -169,7 +169,8 @@ class Expander(NodeExpansion):
         if property_scoped is not None:
             ctx = self.apply(ctx, property_scoped, path, propagate=True, override_protected=True)
         if "@context" in element:
-            self.embedded_contexts = self.embedded_contexts or path is not None
+            if path is not None:
+                self.embedded.append(element)
             local = LocalContext(element["@context"], trusted=False)
             ctx = self.apply(ctx, local, (path, "@context"))
         type_scoped = ctx

@@ -110,6 +110,42 @@ def _cache_key(context: Any) -> Any:
     return (None, dumps_json(context, sort_keys=True))
 
 
+def embedded_contexts(
+    doc: Mapping[str, Any], *, store: ContextStore = DEFAULT_STORE
+) -> tuple[set[int], bool]:
+    """The objects below the top of ``doc`` whose ``@context`` :func:`expanded_json_text`
+    inlines (by ``id``), and whether all of those contexts inline faithfully.
+
+    The same walk as the body copy (value objects and values of ``@json`` terms are left
+    alone), without the copy.
+
+    :raises ContextError, JsonLdError, InputError: as inlining these contexts does.
+    """
+    found: set[int] = set()
+    faithful = True
+
+    def walk(value: Any, json_terms: frozenset[str]) -> None:
+        nonlocal faithful
+        if isinstance(value, list):
+            for item in value:
+                walk(item, json_terms)
+            return
+        if not isinstance(value, Mapping) or "@value" in value:
+            return
+        if "@context" in value:
+            (_, extra), ok = _inline(value["@context"], store)
+            found.add(id(value))
+            faithful = faithful and ok
+            json_terms = json_terms | extra
+        for key, item in value.items():
+            if key != "@context" and key not in json_terms:
+                walk(item, json_terms)
+
+    top_terms = inlined_context(doc["@context"], store=store)[1] if "@context" in doc else None
+    walk({k: v for k, v in doc.items() if k != "@context"}, top_terms or frozenset())
+    return found, faithful
+
+
 # --- context inlining --------------------------------------------------------------------
 
 

@@ -11,10 +11,12 @@ There are two routes into pyoxigraph, and they give the same quads:
   inlined (:mod:`.inline`) and expands it itself.
 
 The expanded route is taken only when it cannot mean anything else: the expansion lost
-nothing (no safe-mode event), no node brings its own ``@context``, the top-level context
-inlines faithfully (:func:`~.inline.inlines_faithfully`), and every value reads and parses
-without error.  Anything else — including every error — goes the inlined route, which
-decides as it always has, so errors and edge cases keep their codes.
+nothing (no safe-mode event), every context — the top-level one and those of nested
+objects, such as embedded credentials — inlines faithfully
+(:func:`~.inline.inlines_faithfully`) and is applied by both routes at the same places,
+and every value reads and parses without error.  Anything else — including every error —
+goes the inlined route, which decides as it always has, so errors and edge cases keep
+their codes.
 
 Either way every literal gets the reference stack's lexical form (:mod:`.literals`), and
 relative IRIs, which JSON-LD processors silently drop from the data, are refused.
@@ -30,7 +32,12 @@ import pyoxigraph as ox
 from insignia.core.errors import InsigniaError, JsonLdError
 from insignia.core.jsonld import safemode
 from insignia.core.jsonld.expansion import Expander
-from insignia.core.jsonld.inline import dumps_json, expanded_json_text, inlines_faithfully
+from insignia.core.jsonld.inline import (
+    dumps_json,
+    embedded_contexts,
+    expanded_json_text,
+    inlines_faithfully,
+)
 from insignia.core.jsonld.literals import fix_literal, read_expanded
 from insignia.core.jsonld.loader import DEFAULT_STORE, ContextStore
 from insignia.core.jsonld.rdfc import too_complex
@@ -50,7 +57,7 @@ def to_quads(doc: Mapping[str, Any], *, store: ContextStore = DEFAULT_STORE) -> 
             expanded = expander.run(doc)
         except Exception:  # whatever our expander refuses, the inlined route decides
             expanded = None
-        quads = None if expanded is None else _expanded_quads(expander, expanded)
+        quads = None if expanded is None else _expanded_quads(doc, store, expander, expanded)
         if quads is not None:
             return quads
     return inlined_quads(doc, store=store)
@@ -65,7 +72,7 @@ def checked_quads(doc: Mapping[str, Any], *, store: ContextStore = DEFAULT_STORE
     """
     expander, expanded = safemode.checked_expansion(doc, store=store)
     if _faithful(doc, store):
-        quads = _expanded_quads(expander, expanded)
+        quads = _expanded_quads(doc, store, expander, expanded)
         if quads is not None:
             return quads
     return inlined_quads(doc, store=store)
@@ -85,15 +92,27 @@ def _faithful(doc: Mapping[str, Any], store: ContextStore) -> bool:
     return "@context" not in doc or inlines_faithfully(doc["@context"], store=store)
 
 
-def _expanded_quads(expander: Expander, expanded: list[Any]) -> list[ox.Quad] | None:
+def _expanded_quads(
+    doc: Mapping[str, Any], store: ContextStore, expander: Expander, expanded: list[Any]
+) -> list[ox.Quad] | None:
     """The quads of our expansion, or None when the inlined route must decide."""
-    if expander.events or expander.embedded_contexts:
+    if expander.events or (expander.embedded and not _same_embedded(doc, store, expander)):
         return None
     doubles: set[float] = set()
     try:
         return parse_quads(dumps_json(read_expanded(expanded, doubles)), doubles)
     except InsigniaError:
         return None
+
+
+def _same_embedded(doc: Mapping[str, Any], store: ContextStore, expander: Expander) -> bool:
+    """Whether the contexts of nested objects (a credential embedded in another, say) mean
+    the same on both routes: every one our expander applied is inlined too, faithfully."""
+    try:
+        inlined, faithful = embedded_contexts(doc, store=store)
+    except (InsigniaError, RecursionError):
+        return False
+    return faithful and all(id(element) in inlined for element in expander.embedded)
 
 
 def parse_quads(text: str, doubles: set[float]) -> list[ox.Quad]:
