@@ -18,7 +18,8 @@ ROLES = ("owner", "designer", "assessor", "issuer", "outsider")
 
 def status(client_for, user, url: str) -> int:
     response = client_for(user).get(url)
-    response.close()  # file downloads stream: close them as a server would
+    if response.streaming:  # file downloads: read to the end, which closes the file
+        b"".join(response.streaming_content)
     return response.status_code
 
 
