@@ -57,6 +57,9 @@ class Achievement(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: Where "Learn more / enrol" on public badge pages leads (tagged with UTM parameters by
+    #: channel).  Marketing, not part of the signed achievement: it may change at any time.
+    learn_more_url = models.URLField("learn more / enrol link", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

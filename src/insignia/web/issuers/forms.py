@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from insignia.web.issuers.models import ROLE_HELP, Role
@@ -39,6 +41,29 @@ class OrganisationForm(forms.Form):
 
 class OrganisationEditForm(OrganisationForm):
     remove_logo = forms.BooleanField(label="Remove the current logo", required=False)
+    linkedin_organization_id = forms.CharField(
+        label="LinkedIn organisation id",
+        required=False,
+        max_length=300,
+        help_text="The number in your LinkedIn page’s admin address "
+        "(linkedin.com/company/12345678/admin): paste the address or the number. With it, "
+        "learners’ “Add to profile” shows your logo and links your page; without it LinkedIn "
+        "only shows your name as text.",
+    )
+
+    def clean_linkedin_organization_id(self) -> str:
+        value = str(self.cleaned_data.get("linkedin_organization_id") or "").strip()
+        if not value:
+            return ""
+        found = re.search(r"linkedin\.com/company/(\d+)", value)
+        number = found.group(1) if found else value
+        if not number.isdigit() or len(number) > 20:
+            raise forms.ValidationError(
+                "Enter the number of your LinkedIn page (from its admin address, "
+                "linkedin.com/company/12345678/admin); a page name such as "
+                "“northbridge-university” is not the id."
+            )
+        return number
 
 
 def _role_choices() -> list[tuple[str, str]]:

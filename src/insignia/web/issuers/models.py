@@ -26,6 +26,11 @@ class Organisation(models.Model):
         Image, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     did = models.CharField(max_length=500, unique=True)
+    #: The numeric id of the organisation's LinkedIn page: "Add to profile" then names it (with
+    #: its logo) instead of plain text.  Not part of the signed profile.
+    linkedin_organization_id = models.CharField(
+        "LinkedIn organisation id", max_length=20, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -182,8 +182,12 @@ def organisation_update(
     description: str,
     logo_file: UploadedFile[bytes] | None = None,
     remove_logo: bool = False,
+    linkedin_organization_id: str | None = None,
 ) -> Organisation:
     """Change the public profile (owners only).  Credentials already issued keep theirs.
+
+    :param linkedin_organization_id: the numeric id of the organisation's LinkedIn page ("" to
+        remove it; None leaves it as it is).  Not part of the signed profile.
 
     :raises ImageRejected: when ``logo_file`` is refused (field ``image``).
     """
@@ -193,6 +197,8 @@ def organisation_update(
     organisation.url = url.strip()
     organisation.email = normalise_email(email)
     organisation.description = description.strip()
+    if linkedin_organization_id is not None:
+        organisation.linkedin_organization_id = linkedin_organization_id.strip()
     if logo is not None:
         organisation.logo = logo
     elif remove_logo:

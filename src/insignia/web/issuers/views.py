@@ -78,7 +78,13 @@ def organisation_edit(request: HttpRequest, organisation_id: uuid.UUID) -> HttpR
     org = selectors.access_organisation(
         user=current_user(request), organisation_id=organisation_id, role=Role.OWNER
     )
-    initial = {"name": org.name, "url": org.url, "email": org.email, "description": org.description}
+    initial = {
+        "name": org.name,
+        "url": org.url,
+        "email": org.email,
+        "description": org.description,
+        "linkedin_organization_id": org.linkedin_organization_id,
+    }
     form = OrganisationEditForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
