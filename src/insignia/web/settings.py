@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "insignia.web.achievements",
     "insignia.web.awards",
     "insignia.web.wallet",
+    "insignia.web.analytics",
+    "insignia.web.sharing",
     "insignia.web.earning",
     "insignia.web.public",
     "allauth",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("insignia.web.achievements.urls")),
     path("", include("insignia.web.awards.urls")),
     path("wallet/", include("insignia.web.wallet.urls")),
+    path("", include("insignia.web.sharing.urls")),
+    path("", include("insignia.web.analytics.urls")),
     path("", include("insignia.web.earning.urls")),
     path("", include("insignia.web.public.urls")),
 ]

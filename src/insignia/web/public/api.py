@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
 from insignia.web.achievements.selectors import published_achievements
+from insignia.web.analytics.models import Channel, Kind
+from insignia.web.analytics.services import event_record_request
 from insignia.web.awards.verification import credential_verify
 from insignia.web.images.selectors import image_url
 from insignia.web.issuers.selectors import organisation_public_get
@@ -52,6 +54,9 @@ class AchievementOut(Schema):
 def credential_verification(request: HttpRequest, credential_id: uuid.UUID) -> VerificationOut:
     """Verify a public badge now, with the engine (404 for private and unknown badges)."""
     item = public_wallet_item(credential_id=credential_id)
+    event_record_request(
+        request=request, kind=Kind.VERIFY, credential=item.credential, channel=Channel.API
+    )
     verification = credential_verify(credential=item.credential)
     return VerificationOut(
         credential_id=item.credential.credential_id,

@@ -16,6 +16,9 @@ from insignia.web.achievements.selectors import (
     version_public_get,
     version_url,
 )
+from insignia.web.analytics.models import Channel, Kind
+from insignia.web.analytics.services import event_record_request
+from insignia.web.analytics.visitors import inbound_channel
 from insignia.web.awards import engine
 from insignia.web.awards.selectors import credential_award_details
 from insignia.web.awards.services import issuer_profile
@@ -107,7 +110,16 @@ def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
     """A badge its holder made public, verified live by the engine on every view."""
     item = public_wallet_item(credential_id=credential_id)
     if wants_json_ld(request):
+        event_record_request(
+            request=request, kind=Kind.VERIFY, credential=item.credential, channel=Channel.JSON_LD
+        )
         return json_ld_response(request, item.credential.document)
+    event_record_request(
+        request=request,
+        kind=Kind.VIEW,
+        credential=item.credential,
+        channel=inbound_channel(request),
+    )
     details = credential_award_details(item.credential)
     evidence_urls = [e["id"] for e in details.evidence if e.get("id")]
     public_urls = credential_evidence_public(urls=evidence_urls)
@@ -138,4 +150,11 @@ def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
 @require_safe
 def credential_json(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
     item = public_wallet_item(credential_id=credential_id)
+    event_record_request(
+        request=request,
+        kind=Kind.DOWNLOAD,
+        credential=item.credential,
+        channel=Channel.JSON,
+        count_holder=True,
+    )
     return json_ld_response(request, item.credential.document)

@@ -51,6 +51,7 @@ _AUDIT = {
     "achievement.published": "Published a badge (version {version})",
     "achievement.archived": "Archived a badge",
     "achievement.draft_discarded": "Discarded a draft",
+    "achievement.marketing_changed": "Changed a badge’s programme link",
     "achievement.assessment_edited": "Edited evidence requirements and rubric (version {version})",
     "achievement.access_changed": "Changed who may apply for a badge",
     "achievement.invite_code_created": "Made an invite code",
