@@ -25,10 +25,37 @@ def test_seed_is_complete_and_idempotent(db) -> None:
     for badge in badges:
         version = badge.current_version
         assert version is not None and version.image.has_png and version.alignments.count() >= 2
-    credential = Credential.objects.get()
+    credential = Credential.objects.get(recipient_email=demo.LEARNER[0])
     assert credential.recipient_user is not None
     assert credential.wallet_item.is_public
     assert credential_verify(credential=credential).valid
+
+
+def test_seed_shows_earning_with_evidence(db, settings, tmp_path) -> None:
+    import json
+
+    from insignia.web.earning.models import AccessPolicy, Application, EvidenceItem
+
+    settings.INSIGNIA_EVIDENCE_DIR = tmp_path
+    demo.seed()
+    data = Achievement.objects.get(current_version__name=demo.BADGES[0]["name"])
+    version = data.current_version
+    assert version.evidence_requirements.count() == 4
+    assert version.rubric.criteria.count() == 3 and version.rubric.pass_mark == 6
+    assert data.access_policy.mode == AccessPolicy.Mode.OPEN
+    sustainability = Achievement.objects.get(current_version__name=demo.BADGES[1]["name"])
+    assert sustainability.access_policy.mode == AccessPolicy.Mode.CODE
+    assert sustainability.current_version.rubric.kind == "checklist"
+    approved = Application.objects.get(state="approved")
+    assert approved.learner.email == demo.APPLICANTS[0][0]
+    assert credential_verify(credential=approved.credential).valid
+    doc = json.loads(approved.credential.document)
+    assert doc["credentialSubject"]["result"][0]["value"] == "7"
+    assert len(doc["evidence"]) == 4
+    waiting = Application.objects.get(state="submitted")
+    assert waiting.learner.email == demo.APPLICANTS[1][0]
+    stored = EvidenceItem.objects.exclude(file_path="")
+    assert stored and all((tmp_path / i.file_path).is_file() for i in stored)
 
 
 def test_banner_lists_every_login(db) -> None:
@@ -38,3 +65,5 @@ def test_banner_lists_every_login(db) -> None:
         assert email in banner and role in banner
     assert demo.LEARNER[0] in banner and demo.PASSWORD in banner
     assert "/credentials/" in banner
+    assert all(email in banner for email, _ in demo.APPLICANTS)
+    assert "/reviews/" in banner and "/apply/" in banner and "Invite code:" in banner

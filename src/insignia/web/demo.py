@@ -12,8 +12,14 @@ import json
 import os
 import secrets
 import sys
+import uuid
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:  # the models load only once Django is set up
+    from insignia.web.accounts.models import User
+    from insignia.web.achievements.models import Achievement
+    from insignia.web.earning.models import Application
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 PASSWORD = "insignia-demo-2026"  # noqa: S105  (printed on purpose: it is a demo)
@@ -26,6 +32,11 @@ STAFF = [
     ("sam.whitfield@northbridge.example", "Sam Whitfield", "issuer"),
 ]
 LEARNER = ("jamie.rivera@example.com", "Jamie Rivera")
+#: Learners who earn "Data Analysis with Python" with evidence: one approved, one waiting.
+APPLICANTS = [
+    ("alex.chen@example.com", "Alex Chen"),
+    ("noor.haddad@example.com", "Noor Haddad"),
+]
 FRAMEWORK = "Northbridge Skills Framework 2026"
 SKILLS_URL = "https://www.northbridge.example/skills-framework/"
 
@@ -40,6 +51,34 @@ class DemoBadge(TypedDict):
     design: dict[str, str]
     skills: list[tuple[str, str]]
 
+
+#: Evidence and rubric of the first badge (earned by application, judged by an assessor).
+DATA_EVIDENCE = [
+    ("Your analysis notebook, exported as PDF or as a plain-text summary", "file", 0),
+    ("Link to the public repository or notebook", "url", 0),
+    ("Reflect on the hardest cleaning problem and how you solved it", "text", 200),
+    ("This is my own work, and the data I used may be shared", "attestation", 0),
+]
+DATA_RUBRIC = [
+    ("Data cleaning", "Missing, malformed and duplicate values are found and handled.", True),
+    ("Analysis", "The five questions are answered correctly with appropriate methods.", False),
+    ("Communication", "Charts and the briefing are clear to a non-specialist.", False),
+]
+DATA_LEVELS = [
+    ("Not yet", 0, "The work does not show this yet."),
+    ("Developing", 1, "Partly shown; important gaps remain."),
+    ("Proficient", 2, "Shown reliably, as the module expects."),
+    ("Exemplary", 3, "Shown with insight beyond the module."),
+]
+SUSTAINABILITY_EVIDENCE = [
+    ("Your carbon baseline (PDF or plain text)", "file", 0),
+    ("Describe your three reduction measures and their costed impact", "text", 300),
+]
+SUSTAINABILITY_CHECKLIST = [
+    "The baseline covers scope 1, 2 and 3 categories",
+    "Each measure has a cost and an estimated reduction",
+    "The measures are realistic for the team or site",
+]
 
 BADGES: list[DemoBadge] = [
     {
@@ -135,6 +174,7 @@ def seed() -> bool:
     from insignia.web.accounts.models import User
     from insignia.web.achievements import services as badges
     from insignia.web.awards.services import credential_accept, credential_issue
+    from insignia.web.earning.selectors import version_result_descriptions
     from insignia.web.images.designs import Design
     from insignia.web.images.services import image_create_logo
     from insignia.web.issuers.models import Organisation, Role
@@ -149,8 +189,8 @@ def seed() -> bool:
         override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
         transaction.atomic(),
     ):
-        people = {}
-        for email, name, role in [*STAFF, (*LEARNER, "learner")]:
+        people: dict[str, User] = {}
+        for email, name, role in [*STAFF, (*LEARNER, "learner"), *_applicant_roles()]:
             user = User.objects.create_user(email, PASSWORD, name=name)
             EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
             people[role] = user
@@ -171,7 +211,7 @@ def seed() -> bool:
                 email=people[role].email,
                 roles=[Role(role)],
             )
-        achievements = []
+        achievements: list[Achievement] = []
         for spec in BADGES:
             data = badges.VersionData(
                 name=spec["name"],
@@ -196,8 +236,11 @@ def seed() -> bool:
             achievement = badges.achievement_create(
                 actor=people["designer"], organisation_id=org.pk, data=data, image=image
             )
+            _seed_assessment(people["designer"], achievement.pk, len(achievements))
             badges.achievement_publish(actor=people["designer"], achievement_id=achievement.pk)
             achievements.append(achievement)
+        _seed_access(people["designer"], achievements)
+        version = achievements[0].versions.get()
         credential = credential_issue(
             actor=people["issuer"],
             achievement_id=achievements[0].pk,
@@ -206,10 +249,176 @@ def seed() -> bool:
             evidence_narrative="Analysed ten years of regional bus ridership data and presented "
             "the findings to the transport committee.",
             result="Distinction",
+            result_descriptions=version_result_descriptions(version=version),
         )
         credential_accept(user=people["learner"], credential_id=credential.pk)
         wallet_set_visibility(user=people["learner"], credential_id=credential.pk, public=True)
+        _seed_applications(people, achievements[0].pk)
     return True
+
+
+def _applicant_roles() -> list[tuple[str, str, str]]:
+    return [(email, name, f"applicant{i}") for i, (email, name) in enumerate(APPLICANTS)]
+
+
+def _seed_assessment(designer: User, achievement_id: uuid.UUID, index: int) -> None:
+    """Evidence and a rubric for the first badge, a checklist for the second."""
+    from insignia.web.earning import services as earning
+    from insignia.web.earning.models import Rubric
+
+    def items(spec: list[tuple[str, str, int]]) -> list[earning.RequirementData]:
+        return [
+            earning.RequirementData(
+                prompt=prompt,
+                kind=kind,
+                min_length=length or None,
+                file_types=("pdf", "text") if kind == "file" else (),
+                max_bytes=5 * 1024 * 1024 if kind == "file" else None,
+            )
+            for prompt, kind, length in spec
+        ]
+
+    if index == 0:
+        levels = tuple(earning.LevelData(n, p, d) for n, p, d in DATA_LEVELS)
+        rubric = earning.RubricData(
+            name="Practical assessment",
+            description="Each criterion is scored from 0 to 3. The assessor reads the notebook "
+            "and the reflection; data cleaning must be at least Developing.",
+            pass_mark=6,
+            criteria=tuple(
+                earning.CriterionData(name, text, levels, must_reach=1 if must else None)
+                for name, text, must in DATA_RUBRIC
+            ),
+        )
+        earning.assessment_save(
+            actor=designer,
+            achievement_id=achievement_id,
+            requirements=items(DATA_EVIDENCE),
+            rubric=rubric,
+        )
+    elif index == 1:
+        earning.assessment_save(
+            actor=designer,
+            achievement_id=achievement_id,
+            requirements=items(SUSTAINABILITY_EVIDENCE),
+            rubric=earning.RubricData(
+                name="Reduction plan checklist",
+                kind=Rubric.Kind.CHECKLIST,
+                criteria=tuple(earning.CriterionData(c) for c in SUSTAINABILITY_CHECKLIST),
+            ),
+        )
+
+
+def _seed_access(designer: User, achievements: list[Achievement]) -> None:
+    """The first badge is open to anyone; the second to holders of an invite code."""
+    from insignia.web.earning import services as earning
+    from insignia.web.earning.models import AccessPolicy
+
+    first, second = (a.pk for a in achievements[:2])
+    earning.access_policy_set(
+        actor=designer,
+        achievement_id=first,
+        mode=AccessPolicy.Mode.OPEN,
+    )
+    earning.access_policy_set(
+        actor=designer,
+        achievement_id=second,
+        mode=AccessPolicy.Mode.CODE,
+    )
+    earning.invite_code_create(
+        actor=designer,
+        achievement_id=second,
+        label="Spring 2026 workshop",
+    )
+
+
+def _seed_applications(people: dict[str, User], achievement_id: uuid.UUID) -> None:
+    """One application approved with a result, one waiting in the assessor's queue."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from insignia.web.earning import selectors
+    from insignia.web.earning import services as earning
+
+    summaries = [
+        "Cleaned 38,000 rows of the city's cycle-hire data: removed 412 duplicate journeys, "
+        "imputed missing dock ids from coordinates, and flagged 97 implausible durations.",
+        "Analysed ten years of library loans: seasonality, the effect of the 2023 opening-hours "
+        "change, and which branches would gain most from longer weekend hours.",
+    ]
+    reflections = [
+        "The hardest problem was journeys with a start time after their end time. Rather than "
+        "dropping them, I found they clustered around the clock change in October, so I "
+        "converted every timestamp to UTC first; 96% of the problem rows became valid.",
+        "Loan records used three different branch codes after a 2021 merger. I built a mapping "
+        "table from the council's archive and tested it against the yearly totals the library "
+        "publishes, which now match to within one loan.",
+    ]
+    for i, (email, _) in enumerate(APPLICANTS):
+        learner = people[f"applicant{i}"]
+        application = earning.application_start(
+            learner=learner,
+            achievement_id=achievement_id,
+        )
+        prompts = {
+            r.prompt: r.pk for r in selectors.version_requirements(version=application.version)
+        }
+        answers = {
+            prompts[DATA_EVIDENCE[0][0]]: earning.AnswerData(
+                file=SimpleUploadedFile(
+                    "analysis-summary.txt", summaries[i].encode(), content_type="text/plain"
+                )
+            ),
+            prompts[DATA_EVIDENCE[1][0]]: earning.AnswerData(
+                url=f"https://github.com/{email.split('@')[0].replace('.', '-')}/analysis"
+            ),
+            prompts[DATA_EVIDENCE[2][0]]: earning.AnswerData(text=reflections[i]),
+            prompts[DATA_EVIDENCE[3][0]]: earning.AnswerData(attested=True),
+        }
+        saved = earning.application_save(
+            learner=learner,
+            application_id=application.pk,
+            expected_row_version=application.row_version,
+            answers=answers,
+        )
+        submitted = earning.application_submit(
+            learner=learner,
+            application_id=application.pk,
+            expected_row_version=saved.row_version,
+        )
+        if i == 0:
+            _seed_approval(people["assessor"], submitted)
+
+
+def _seed_approval(assessor: User, application: Application) -> None:
+    from insignia.web.earning import selectors
+    from insignia.web.earning import services as earning
+
+    started = earning.review_start(
+        actor=assessor,
+        application_id=application.pk,
+        expected_row_version=application.row_version,
+    )
+    rubric = selectors.version_rubric(version=started.version)
+    assert rubric is not None
+    chosen = [3, 2, 2]
+    feedback = [
+        "Excellent: the clock-change insight is exactly the kind of care we look for.",
+        "Correct answers; the seasonal model could be justified more fully.",
+        "Clear charts; the briefing runs slightly long.",
+    ]
+    scores = tuple(
+        earning.ScoreData(c.pk, next(lv.pk for lv in c.levels.all() if lv.points == p), feedback[n])
+        for n, (c, p) in enumerate(zip(rubric.criteria.all(), chosen, strict=True))
+    )
+    earning.review_decide(
+        actor=assessor,
+        application_id=started.pk,
+        expected_revision=started.revision,
+        expected_row_version=started.row_version,
+        data=earning.DecisionData(
+            "approve", "A careful, well-documented analysis. Congratulations!", scores
+        ),
+    )
 
 
 def _banner() -> str:
@@ -217,12 +426,16 @@ def _banner() -> str:
     from django.urls import reverse
 
     from insignia.web.awards.models import Credential
+    from insignia.web.earning.models import Application, InviteCode
     from insignia.web.issuers.models import Organisation
 
     base = settings.INSIGNIA_BASE_URL
     org = Organisation.objects.get(email=ORG_EMAIL)
     public = Credential.objects.filter(organisation=org, wallet_item__visibility="public").first()
+    approved = Application.objects.filter(state="approved").select_related("version").first()
+    code = InviteCode.objects.filter(achievement__organisation=org).first()
     width = max(len(e) for e, _, _ in STAFF) + 2
+    sustainability = BADGES[1]["name"]
     lines = [
         "",
         "Insignia demo",
@@ -232,13 +445,26 @@ def _banner() -> str:
     ]
     if public is not None:
         lines.append(f"Public badge:    {base}{reverse('public:credential', args=[public.pk])}")
-    lines += [
-        f"DID document:    {base}{reverse('issuer_did', args=[org.pk])}",
-        "",
-        f"Demo logins (password for all: {PASSWORD})",
-    ]
-    for email, name, role in [*STAFF, (*LEARNER, "learner")]:
+    lines.append(f"DID document:    {base}{reverse('issuer_did', args=[org.pk])}")
+    if approved is not None:
+        lines += [
+            f"Apply (open):    {base}{reverse('earning:apply', args=[approved.achievement_id])}",
+            f"Review queue:    {base}{reverse('earning:queue', args=[org.pk])}  (assessor)",
+        ]
+    if code is not None:
+        lines.append(
+            f"Invite code:     {code.code}  for “{sustainability}” "
+            f"({base}{reverse('earning:apply', args=[code.achievement_id])})"
+        )
+    lines += ["", f"Demo logins (password for all: {PASSWORD})"]
+    applicants = [(email, name, "applicant") for email, name in APPLICANTS]
+    for email, name, role in [*STAFF, (*LEARNER, "learner"), *applicants]:
         lines.append(f"  {role:<9} {email:<{width}} {name}")
+    lines += [
+        "",
+        f"{APPLICANTS[0][1]} earned “{BADGES[0]['name']}” through an application (approved with "
+        f"a rubric result); {APPLICANTS[1][1]}'s application waits in the assessor's queue.",
+    ]
     lines += ["", "Emails (claim links, sign-up confirmations) are printed below.", ""]
     return "\n".join(lines)
 

@@ -136,7 +136,10 @@ class CriterionForm(forms.Form):
                 label=f"Level {i + 1} points", required=False, min_value=0, max_value=1000
             )
             self.fields[f"level_{i}_description"] = forms.CharField(
-                label=f"Level {i + 1} descriptor", max_length=1000, required=False
+                label=f"Level {i + 1} descriptor",
+                max_length=1000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
             )
 
     def level_rows(self) -> list[list[forms.BoundField]]:
