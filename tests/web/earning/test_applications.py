@@ -251,3 +251,18 @@ def test_my_applications_puts_what_needs_the_learner_first(assessed, learner, st
     assert [a.state for a in rows] == ["returned"]
     feedback = selectors.application_latest_feedback(application=rows[0])
     assert [r.feedback for r in feedback] == ["More please."]
+
+
+def test_without_assessors_the_owners_hear_of_submissions(
+    assessed, learner, staff, org, django_capture_on_commit_callbacks
+) -> None:
+    from insignia.web.issuers.services import membership_set_roles
+
+    membership_set_roles(
+        actor=staff["owner"], organisation_id=org.pk, user_id=staff["assessor"].pk, roles=[]
+    )
+    application = services.application_start(learner=learner, achievement_id=assessed.pk)
+    fill(application, learner)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(application, learner)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([learner.email, staff["owner"].email])

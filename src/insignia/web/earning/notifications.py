@@ -72,7 +72,10 @@ def notify(
                 _send(kind, application, [application.learner.email], context)
             if roles:
                 skip = {e.lower() for e in exclude} | {application.learner.email.lower()}
-                staff = staff_emails(organisation=application.achievement.organisation, roles=roles)
+                organisation = application.achievement.organisation
+                staff = staff_emails(organisation=organisation, roles=roles) or staff_emails(
+                    organisation=organisation, roles=[Role.OWNER]
+                )  # an organisation without assessors: its owners assess
                 for email in staff:
                     if email.lower() not in skip:
                         _send(kind, application, [email], context)

@@ -455,10 +455,6 @@ def review_queue(
     return result
 
 
-def queue_count(*, user: User, organisation: Organisation) -> int:
-    return sum(1 for row in review_queue(user=user, organisation=organisation) if row.can_start)
-
-
 def organisation_applicable_badges(*, organisation: Organisation) -> list[Achievement]:
     """Badges of the organisation that have (or had) applications, for the queue filter."""
     return list(

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -50,7 +51,7 @@ from insignia.web.earning.models import (
 )
 from insignia.web.earning.notifications import notify
 from insignia.web.issuers.models import Role
-from insignia.web.issuers.selectors import has_role, user_roles
+from insignia.web.issuers.selectors import user_roles
 from insignia.web.issuers.services import audit_record
 
 MAX_TEXT = 20_000
@@ -648,7 +649,7 @@ def application_save(
             files.delete_evidence_file(path)
         raise
     for path in dropped:
-        transaction.on_commit(lambda p=path: files.delete_evidence_file(p))  # type: ignore[misc]
+        transaction.on_commit(partial(files.delete_evidence_file, path))
     application.row_version += 1
     application.updated_at = now
     application.save(update_fields=["row_version", "updated_at"])
@@ -1108,9 +1109,3 @@ def _route(application: Application, review: Review, actor: User, now: datetime)
             )
             return
     _apply_decision(application, review, actor, now)
-
-
-def is_assessor(*, user: User, application: Application) -> bool:
-    """Whether ``user`` holds the assessor role for the application's badge."""
-    roles = user_roles(user=user, organisation=application.achievement.organisation)
-    return has_role(roles, Role.ASSESSOR)
