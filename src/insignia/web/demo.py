@@ -14,7 +14,7 @@ import secrets
 import sys
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:  # the models load only once Django is set up
     from insignia.web.accounts.models import User
@@ -254,7 +254,68 @@ def seed() -> bool:
         credential_accept(user=people["learner"], credential_id=credential.pk)
         wallet_set_visibility(user=people["learner"], credential_id=credential.pk, public=True)
         _seed_applications(people, achievements[0].pk)
+        _seed_sharing(people, org.pk, achievements, credential)
     return True
+
+
+#: The demo issuer's LinkedIn page id (made up) and where its badges' "Learn more" links lead.
+LINKEDIN_ID = "90061234"
+COURSES_URL = "https://www.northbridge.example/short-courses/"
+#: A fortnight of counts for the public badge: (kind, channel, per day).
+DEMO_COUNTS = [
+    ("view", "linkedin", 4),
+    ("view", "direct", 2),
+    ("view", "embed", 1),
+    ("share", "linkedin", 1),
+    ("linkedin_add", "linkedin", 1),
+    ("verify", "api", 1),
+    ("download", "pdf", 1),
+    ("click", "linkedin", 1),
+]
+
+
+def _seed_sharing(
+    people: dict[str, User], org_id: uuid.UUID, achievements: list[Achievement], credential: Any
+) -> None:
+    """Marketing settings, the learner's public profile, and counts for the analytics pages."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from insignia.web.analytics.models import Channel, Kind
+    from insignia.web.analytics.services import event_record
+    from insignia.web.issuers.models import Organisation
+    from insignia.web.issuers.services import organisation_update
+    from insignia.web.sharing.services import achievement_marketing_update, learner_profile_update
+
+    org = Organisation.objects.get(pk=org_id)
+    organisation_update(
+        actor=people["owner"],
+        organisation_id=org.pk,
+        name=org.name,
+        url=org.url,
+        email=org.email,
+        description=org.description,
+        linkedin_organization_id=LINKEDIN_ID,
+    )
+    for achievement, spec in zip(achievements, BADGES, strict=True):
+        achievement_marketing_update(
+            actor=people["designer"],
+            achievement_id=achievement.pk,
+            learn_more_url=f"{COURSES_URL}{slugify(spec['name'])}/",
+        )
+    learner_profile_update(user=people["learner"], is_public=True, headline="Transport analyst")
+    today = timezone.localdate()
+    for days_ago in range(14):
+        for kind, channel, per_day in DEMO_COUNTS:
+            for _ in range(per_day * (1 + days_ago % 3) // 2):
+                event_record(
+                    kind=Kind(kind),
+                    credential=credential,
+                    channel=Channel(channel),
+                    day=today - timedelta(days=days_ago),
+                )
 
 
 def _applicant_roles() -> list[tuple[str, str, str]]:
