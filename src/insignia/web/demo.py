@@ -308,8 +308,8 @@ def _seed_sharing(
     learner_profile_update(user=people["learner"], is_public=True, headline="Transport analyst")
     today = timezone.localdate()
     for days_ago in range(14):
-        for kind, channel, per_day in DEMO_COUNTS:
-            for _ in range(per_day * (1 + days_ago % 3) // 2):
+        for offset, (kind, channel, per_day) in enumerate(DEMO_COUNTS):
+            for _ in range(per_day * (1 + (days_ago + offset) % 3) // 2):
                 event_record(
                     kind=Kind(kind),
                     credential=credential,

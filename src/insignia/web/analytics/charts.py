@@ -151,10 +151,10 @@ def bar_chart(
     *, chart_id: str, title: str, bars: Sequence[tuple[str, int]], colour: str = "#0f766e"
 ) -> SafeString:
     """Horizontal bars with their labels and values (e.g. shares by channel)."""
-    row, label_width, width = 30, 190, WIDTH
+    row, label_width, width = 30, 160, 480
     height = max(row * len(bars), row) + 6
     most = max((n for _, n in bars), default=0) or 1
-    plot = width - label_width - 60
+    plot = width - label_width - 50
     parts = [
         format_html(
             '<svg class="chart chart--bars" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t"'
