@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "insignia.web.analytics",
     "insignia.web.sharing",
     "insignia.web.earning",
+    "insignia.web.verification",
     "insignia.web.public",
     "allauth",
     "allauth.account",

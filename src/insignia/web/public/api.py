@@ -85,3 +85,9 @@ def issuer_achievements(request: HttpRequest, organisation_id: uuid.UUID) -> lis
         for a in published_achievements(organisation=org)
         if (v := a.current_version) is not None
     ]
+
+
+# Routers of other apps, mounted on the same API (one OpenAPI schema).
+from insignia.web.verification.api import router as verification_router  # noqa: E402
+
+api.add_router("/verify", verification_router)
