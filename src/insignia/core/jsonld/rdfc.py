@@ -38,14 +38,27 @@ def canonicalize_quads(quads: Sequence[ox.Quad], *, utf16_order: bool = False) -
     # A dataset is a set: duplicates count once.  Quads without blank nodes never change,
     # so they are written out at once (pyoxigraph's text for a quad is its N-Quads form);
     # only the others take part in labelling.
-    ground: dict[str, None] = {}
-    linked: dict[_Parts, None] = {}
+    ground: list[str] = []
+    linked: list[_Parts] = []
     for quad in quads:
         if _has_blank_node(quad):
-            linked[_parts(quad)] = None
+            linked.append(_parts(quad))
         else:
-            ground[f"{quad} .\n"] = None
-    return _Rdfc(list(linked), _utf16_key if utf16_order else None).run(list(ground))
+            ground.append(f"{quad} .\n")
+    return canonicalize_parts(ground, linked, utf16_order=utf16_order)
+
+
+def canonicalize_parts(
+    ground: Sequence[str], linked: Sequence[_Parts], *, utf16_order: bool = False
+) -> str:
+    """:func:`canonicalize_quads` of quads already written as N-Quads text.
+
+    :param ground: the lines (``"s p o [g] .\\n"``) of quads without blank nodes.
+    :param linked: the others, as (subject, predicate, object, graph) texts, blank nodes as
+        ``_:label`` and the default graph as ``""``.  Duplicates count once in both.
+    """
+    key = _utf16_key if utf16_order else None
+    return _Rdfc(list(dict.fromkeys(linked)), key).run(list(dict.fromkeys(ground)))
 
 
 def _has_blank_node(quad: ox.Quad) -> bool:
