@@ -48,6 +48,7 @@ class Role(models.TextChoices):
     DESIGNER = "designer", "Designer"
     ASSESSOR = "assessor", "Assessor"
     ISSUER = "issuer", "Issuer"
+    RECRUITER = "recruiter", "Recruiter"
 
 
 ROLE_HELP = {
@@ -55,6 +56,7 @@ ROLE_HELP = {
     Role.DESIGNER: "Creates and edits badges, and publishes them.",
     Role.ASSESSOR: "Reviews learners' evidence.",
     Role.ISSUER: "Awards published badges and revokes awarded ones.",
+    Role.RECRUITER: "Searches for candidates who opted in to being found, and contacts them.",
 }
 
 
