@@ -135,12 +135,19 @@ INSTALLED_APPS = [
     "insignia.web.analytics",
     "insignia.web.sharing",
     "insignia.web.earning",
+    "insignia.web.bulk",
     "insignia.web.verification",
     "insignia.web.talent",
     "insignia.web.public",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (bulk issuance, batches of claim emails): the database backend, so the queue
+# lives in the same database; run it with ``python -m insignia.web.manage db_worker``.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

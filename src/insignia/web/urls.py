@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("insignia.web.sharing.urls")),
     path("", include("insignia.web.analytics.urls")),
     path("", include("insignia.web.earning.urls")),
+    path("", include("insignia.web.bulk.urls")),
     path("", include("insignia.web.verification.urls")),
     path("", include("insignia.web.talent.urls")),
     path("", include("insignia.web.public.urls")),

@@ -7,6 +7,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -31,7 +32,7 @@ from insignia.web.awards.selectors import (
 from insignia.web.common.dates import add_months
 from insignia.web.common.errors import ApplicationError, NotFound
 from insignia.web.images.selectors import image_url
-from insignia.web.issuers.models import Organisation, Role, SigningKey
+from insignia.web.issuers.models import AuditEvent, Organisation, Role, SigningKey
 from insignia.web.issuers.selectors import active_signing_key, organisation_profile_url
 from insignia.web.issuers.services import audit_record, signing_key_open
 from insignia.web.wallet.models import WalletItem
@@ -302,6 +303,164 @@ def credential_create(
         token = claim_token_create(credential=credential, now=now)
         _claim_email_after_commit(credential, token)
     return credential
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientData:
+    """One recipient of a batch award (``credentials_create_many``)."""
+
+    email: str
+    name: str = ""
+    evidence: Sequence[engine.EvidenceData] = ()
+    results: Sequence[engine.ResultData] = ()
+    #: ``validFrom`` (the day the badge was earned); the signing time when None.
+    valid_from: datetime | None = None
+
+
+def _status_slots(
+    organisation: Organisation, purpose: str, count: int, now: datetime
+) -> list[tuple[StatusList, int]]:
+    """Allocate ``count`` random free indexes (locking the lists), moving on to a new list when
+    one fills up.  The taken indexes are read once per list, not once per credential."""
+    slots: list[tuple[StatusList, int]] = []
+    while len(slots) < count:
+        status_list = _status_list_with_room(organisation, purpose, now)
+        taken = set(
+            Credential.objects.filter(status_list=status_list).values_list(
+                "status_index", flat=True
+            )
+        )
+        while len(slots) < count:
+            if len(taken) >= status_list.size - 1:
+                status_list.is_full = True
+                status_list.save(update_fields=["is_full"])
+                if len(taken) >= status_list.size:
+                    break
+            index = engine.allocate_status_index(taken, status_list.size)
+            taken.add(index)
+            slots.append((status_list, index))
+            if status_list.is_full:
+                break
+    return slots
+
+
+@transaction.atomic
+def credentials_create_many(
+    *,
+    achievement: Achievement,
+    version: AchievementVersion,
+    issued_by: User | None,
+    recipients: Sequence[RecipientData],
+    result_descriptions: Sequence[engine.ResultDescriptionData] = (),
+    now: datetime | None = None,
+    audit: Sequence[dict[str, str]] | None = None,
+) -> list[Credential]:
+    """Sign and store one credential per recipient in a single transaction (bulk issuance).
+
+    The same as :func:`credential_create` for each, but the key, the issuer profile and the
+    achievement are prepared once, the status slots are allocated together and the rows are
+    inserted in bulk.  Nothing is delivered: callers queue the claim emails
+    (:func:`claim_emails_send`) once the transaction commits.  Checks no roles.
+
+    :param audit: extra audit detail per recipient (same order).
+    :raises ApplicationError: when the issuer has no active key.
+    """
+    now = (now or timezone.now()).replace(microsecond=0)
+    organisation = achievement.organisation
+    key = _signing_key(organisation)
+    signer = signing_key_open(key=key)
+    issuer = issuer_profile(organisation)
+    payload = engine.achievement_data(version, version_url(version), result_descriptions)
+    slots = _status_slots(organisation, StatusList.Purpose.REVOCATION, len(recipients), now)
+    credentials: list[Credential] = []
+    events: list[AuditEvent] = []
+    for position, (recipient, (status_list, index)) in enumerate(
+        zip(recipients, slots, strict=True)
+    ):
+        pk, salt = uuid.uuid4(), secrets.token_hex(16)
+        email = normalise_email(recipient.email)
+        valid_from = (recipient.valid_from or now).replace(microsecond=0)
+        valid_until = (
+            add_months(valid_from, version.expiry_months) if version.expiry_months else None
+        )
+        data = engine.CredentialData(
+            id=f"urn:uuid:{pk}",
+            issuer=issuer,
+            achievement=payload,
+            recipient_email=email,
+            recipient_salt=salt,
+            recipient_name=recipient.name.strip(),
+            evidence=tuple(recipient.evidence),
+            results=tuple(recipient.results),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            status=engine.revocation_entry(status_list_url(status_list), index),
+        )
+        document = engine.sign_credential(
+            data, signer=signer, verification_method=key.verification_method, created=now
+        )
+        credentials.append(
+            Credential(
+                id=pk,
+                organisation=organisation,
+                achievement=achievement,
+                version=version,
+                recipient_email=email,
+                recipient_name=recipient.name.strip(),
+                recipient_salt=salt,
+                recipient_hash=engine.email_identity_hash(email, salt),
+                document=engine.dumps(document),
+                status_list=status_list,
+                status_index=index,
+                issued_at=valid_from,
+                valid_until=valid_until,
+                issued_by=issued_by,
+            )
+        )
+        events.append(
+            AuditEvent(
+                organisation=organisation,
+                actor=issued_by,
+                action="credential.issued",
+                object_type="Credential",
+                object_id=str(pk),
+                detail={
+                    "achievement": str(achievement.pk),
+                    "version": version.number,
+                    "key": key.key_id,
+                    "status_index": index,
+                    **(audit[position] if audit else {}),
+                },
+                created_at=now,
+            )
+        )
+    Credential.objects.bulk_create(credentials)
+    AuditEvent.objects.bulk_create(events)
+    return credentials
+
+
+def claim_emails_send(*, credential_ids: Sequence[uuid.UUID | str]) -> int:
+    """Email a claim link for each credential not accepted and never sent one; return how many.
+
+    Idempotent per credential (one that already has a claim link is skipped), so a queued
+    batch that runs twice sends nothing twice.  A failed send is logged and does not stop the
+    others (the issuer can resend from the award's page).
+    """
+    sent = 0
+    rows = (
+        Credential.objects.filter(pk__in=list(credential_ids), recipient_user__isnull=True)
+        .exclude(claim_tokens__isnull=False)
+        .select_related("organisation", "version", "version__image")
+    )
+    for credential in rows:
+        token = claim_token_create(credential=credential)
+        try:
+            claim_email_send(credential=credential, token=token)
+        except Exception:
+            logger.exception("Could not email the claim link of %s", credential.credential_id)
+        else:
+            sent += 1
+    return sent
 
 
 @transaction.atomic
