@@ -20,11 +20,10 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Final
 
-import rfc8785
-
 from insignia.core.errors import InputError, ProofError
+from insignia.core.jcs import canonicalize as _jcs
 from insignia.core.jsonld import shapes
-from insignia.core.jsonld.canonical import canonicalize_checked, exact_double
+from insignia.core.jsonld.canonical import canonicalize_checked
 from insignia.core.jsonld.loader import ContextStore
 
 DATA_INTEGRITY: Final = "DataIntegrityProof"
@@ -105,27 +104,6 @@ def _rdfc(document: Mapping[str, Any], store: ContextStore, utf16_order: bool) -
     if fast is not None:
         return fast.encode("utf-8")
     return canonicalize_checked(document, store=store, utf16_order=utf16_order).encode("utf-8")
-
-
-def _jcs(document: Mapping[str, Any]) -> bytes:
-    try:
-        return bytes(rfc8785.dumps(_as_doubles(document)))
-    except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
-        raise InputError(
-            f"The document cannot be JCS-canonicalized: {exc}", code="input.not_json"
-        ) from None
-
-
-def _as_doubles(value: Any) -> Any:
-    """RFC 8785 reads numbers as doubles: big integers become the double they equal
-    (rfc8785 refuses them as integers), or are refused when no double equals them."""
-    if isinstance(value, Mapping):
-        return {k: _as_doubles(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_as_doubles(v) for v in value]
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
-        return exact_double(value)
-    return value
 
 
 def hash_data(canonical_config: bytes, canonical_document: bytes) -> bytes:
