@@ -19,7 +19,6 @@ falls back to ``rfc8785``, so the result is always what ``rfc8785`` gives.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -31,8 +30,9 @@ from insignia.core.jsonld.literals import exact_double
 #: Integers JCS writes as plain digits (the doubles that are exact integers, ±(2⁵³−1)).
 _SAFE_INT: Final = 2**53
 #: UTF-8 lead bytes of characters above U+FFFF, and of U+E000–U+FFFF.
-_ASTRAL: Final = re.compile(rb"[\xf0-\xf4]")
-_HIGH_BMP: Final = re.compile(rb"[\xee\xef]")
+_ASTRAL_LEADS: Final = b"\xf0\xf1\xf2\xf3\xf4"
+_HIGH_BMP_LEADS: Final = b"\xee\xef"
+_NOT_LEADS: Final = bytes(b for b in range(256) if b not in _ASTRAL_LEADS + _HIGH_BMP_LEADS)
 _ENCODER: Final = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), sort_keys=True, check_circular=False
 )
@@ -65,9 +65,17 @@ def fast_canonical(document: Any) -> bytes | None:
         data = _ENCODER.encode(document).encode("utf-8")
     except (RecursionError, UnicodeEncodeError):
         return None
-    if _ASTRAL.search(data) and _HIGH_BMP.search(data):
-        return None  # code-point and UTF-16 key order might differ
-    return data
+    return data if _orders_agree(data) else None
+
+
+def _orders_agree(data: bytes) -> bool:
+    """True unless ``data`` holds both a character above U+FFFF and one in U+E000–U+FFFF,
+    the only pair that code points and UTF-16 code units sort differently.  (Byte
+    deletion, one pass in C: a regular expression scan cost half as much as encoding.)"""
+    if data.isascii():
+        return True
+    leads = data.translate(None, _NOT_LEADS)
+    return not leads.translate(None, _HIGH_BMP_LEADS) or not leads.translate(None, _ASTRAL_LEADS)
 
 
 def _plain(value: Any) -> bool:

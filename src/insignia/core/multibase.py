@@ -18,6 +18,8 @@ _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58)}
 _B58_PAIRS = [a + b for a in _B58 for b in _B58]
 _B58_CHUNK = 58**10
+_B58_HALF = 58**5
+_B58_CUBE = 58**3
 _B64URL_TEXT = re.compile(r"[A-Za-z0-9_=-]*")
 
 #: Multicodec prefixes (varint-encoded) that Insignia reads and writes.
@@ -29,20 +31,24 @@ P256_PUB = b"\x80\x24"
 def b58encode(data: bytes) -> str:
     """Encode bytes as base58 (Bitcoin alphabet), keeping leading zero bytes as ``1``.
 
-    Every proof value is written this way.  The big number is cut into chunks of ten
-    digits (one division of the big number per chunk, not per digit), each chunk written two
-    digits at a time from a table.
+    Every proof value is written this way, so it is tuned: the big number is cut into
+    chunks of ten digits (one division of the big number per chunk, not per digit), each
+    chunk into two halves of five digits, each half written as pair, pair, digit from tables.
     """
     zeros = len(data) - len(data.lstrip(b"\0"))
     num = int.from_bytes(data, "big")
-    out: list[str] = []
+    chunks: list[int] = []
     while num:
         num, chunk = divmod(num, _B58_CHUNK)
-        for _ in range(5):
-            chunk, pair = divmod(chunk, 58 * 58)
-            out.append(_B58_PAIRS[pair])
-    # The last chunk is padded with zero digits ("1"); the number itself starts with none.
-    return "1" * zeros + "".join(reversed(out)).lstrip("1")
+        chunks.append(chunk)
+    pairs, digits = _B58_PAIRS, _B58
+    out: list[str] = []
+    for chunk in reversed(chunks):
+        high, low = divmod(chunk, _B58_HALF)
+        out.append(pairs[high // _B58_CUBE] + pairs[high // 58 % 3364] + digits[high % 58])
+        out.append(pairs[low // _B58_CUBE] + pairs[low // 58 % 3364] + digits[low % 58])
+    # The first chunk is padded with zero digits ("1"); the number itself starts with none.
+    return "1" * zeros + "".join(out).lstrip("1")
 
 
 def b58decode(text: str) -> bytes:
