@@ -7,9 +7,17 @@ full verification of the badges behind a candidate goes through ``awards.verific
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from insignia.core.status import BitstringStatusList
+
+
+def revocation_reader(bits: bytes) -> Callable[[int], bool]:
+    """Read a status list's bits once; the result tells whether entry ``index`` is revoked."""
+    bitstring = BitstringStatusList(bits)
+    return lambda index: bitstring.get(index) == 1
 
 
 def is_revoked(bits: bytes, index: int) -> bool:
     """Whether the status list ``bits`` mark entry ``index`` as revoked."""
-    return BitstringStatusList(bits).get(index) == 1
+    return revocation_reader(bits)(index)

@@ -151,9 +151,7 @@ class SearchResult:
 def _matching_rows(
     query: SearchQuery, all_ids: set[int], any_ids: set[int], now: datetime
 ) -> QuerySet[BadgeSkill]:
-    rows = BadgeSkill.objects.filter(
-        skill_id__in=all_ids | any_ids, credential__revoked_at__isnull=True
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+    rows = BadgeSkill.objects.filter(skill_id__in=all_ids | any_ids).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
     if query.issuers:
         rows = rows.filter(organisation_id__in=query.issuers)
     if query.earned_after is not None:
@@ -168,8 +166,10 @@ def talent_search(
     through badges of the chosen issuers earned after the date, neither revoked nor expired;
     ranked by how many wanted skills they show, then by their most recent matching badge.
 
-    Only learners who opted in have rows in the index; revocation is read from the status-list
-    bits of the badges shown (a badge revoked moments ago never counts).
+    Only learners who opted in have rows in the index.  The grouping query reads the index
+    alone (a covering index); revocation is then read from the status-list bits of the badges
+    behind the top candidates (a badge revoked moments ago never counts), which is why twice
+    ``limit`` candidates are ranked before the check.
     """
     now = now or timezone.now()
     found, unknown = skills_lookup([*query.all_skills, *query.any_skills])
@@ -230,7 +230,7 @@ def _hydrate(
         )
     )
     lists = {
-        s.pk: bytes(s.bits)
+        s.pk: engine.revocation_reader(bytes(s.bits))
         for s in StatusList.objects.filter(pk__in={r.credential.status_list_id for r in rows}).only(
             "bits"
         )
@@ -239,7 +239,7 @@ def _hydrate(
     skills_of: dict[uuid.UUID, set[int]] = defaultdict(set)
     for row in rows:
         credential: Credential = row.credential
-        if engine.is_revoked(lists[credential.status_list_id], credential.status_index):
+        if lists[credential.status_list_id](credential.status_index):
             continue
         badges = by_profile[row.profile_id]
         badge = badges.get(credential.pk)
