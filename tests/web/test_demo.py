@@ -12,13 +12,14 @@ from insignia.web.issuers.models import Membership, Organisation
 def test_seed_is_complete_and_idempotent(db) -> None:
     assert demo.seed() is True
     assert demo.seed() is False
-    org = Organisation.objects.get()
+    org = Organisation.objects.get(email=demo.ORG_EMAIL)
     assert org.name == "Northbridge University" and org.logo is not None
     assert set(Membership.objects.values_list("role", flat=True)) == {
         "owner",
         "designer",
         "assessor",
         "issuer",
+        "recruiter",  # of the employer, Harbour Analytics
     }
     badges = Achievement.objects.filter(state="published")
     assert badges.count() == 3
@@ -67,3 +68,13 @@ def test_banner_lists_every_login(db) -> None:
     assert "/credentials/" in banner
     assert all(email in banner for email, _ in demo.APPLICANTS)
     assert "/reviews/" in banner and "/apply/" in banner and "Invite code:" in banner
+
+
+def test_seed_has_a_recruiter_who_finds_the_opted_in_learner(db) -> None:
+    from insignia.web.talent.selectors import SearchQuery, talent_search
+
+    demo.seed()
+    employer = Organisation.objects.get(memberships__role="recruiter")
+    assert employer.memberships.get(role="recruiter").user.email == demo.RECRUITER[0]
+    found = talent_search(query=SearchQuery(all_skills=("Clean and prepare data sets",))).candidates
+    assert [c.profile.user.email for c in found] == [demo.LEARNER[0]]

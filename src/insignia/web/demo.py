@@ -255,7 +255,49 @@ def seed() -> bool:
         wallet_set_visibility(user=people["learner"], credential_id=credential.pk, public=True)
         _seed_applications(people, achievements[0].pk)
         _seed_sharing(people, org.pk, achievements, credential)
+        _seed_talent(people, credential.pk)
     return True
+
+
+#: An employer with a recruiter, who can search the learners who opted in to be found.
+RECRUITER = ("rita.recruiter@harbour.example", "Rita Recruiter")
+
+
+def _seed_talent(people: dict[str, User], credential_id: uuid.UUID) -> None:
+    """An employer organisation with a recruiter; the demo learner opted in with their badge."""
+    from allauth.account.models import EmailAddress
+
+    from insignia.web.accounts.models import User
+    from insignia.web.issuers.models import Role
+    from insignia.web.issuers.services import membership_grant, organisation_create
+    from insignia.web.talent.services import talent_profile_update
+    from insignia.web.wallet.models import WalletItem
+
+    recruiter = User.objects.create_user(RECRUITER[0], PASSWORD, name=RECRUITER[1])
+    EmailAddress.objects.create(user=recruiter, email=RECRUITER[0], primary=True, verified=True)
+    employer = organisation_create(
+        actor=people["owner"],
+        name="Harbour Analytics",
+        url="https://www.harbour.example",
+        email="talent@harbour.example",
+        description="A data consultancy hiring analysts.",
+    )
+    membership_grant(
+        actor=people["owner"],
+        organisation_id=employer.pk,
+        email=recruiter.email,
+        roles=[Role.RECRUITER],
+    )
+    talent_profile_update(
+        user=people["learner"],
+        is_discoverable=True,
+        show_name=True,
+        show_contact=False,
+        show_location=True,
+        location="Leeds, UK",
+        headline="Transport analyst",
+        wallet_item_ids=[WalletItem.objects.get(credential_id=credential_id).pk],
+    )
 
 
 #: The demo issuer's LinkedIn page id (made up) and where its badges' "Learn more" links lead.
@@ -521,6 +563,11 @@ def _banner() -> str:
     applicants = [(email, name, "applicant") for email, name in APPLICANTS]
     for email, name, role in [*STAFF, (*LEARNER, "learner"), *applicants]:
         lines.append(f"  {role:<9} {email:<{width}} {name}")
+    lines.append(f"  {'recruiter':<9} {RECRUITER[0]:<{width}} {RECRUITER[1]}")
+    employer = Organisation.objects.filter(email="talent@harbour.example").first()
+    if employer is not None:
+        lines.append(f"Find candidates: {base}{reverse('talent:search', args=[employer.pk])}")
+    lines.append(f"Verify any badge: {base}{reverse('verification:verify')}")
     lines += [
         "",
         f"{APPLICANTS[0][1]} earned “{BADGES[0]['name']}” through an application (approved with "
