@@ -284,3 +284,13 @@ def test_candidates_are_not_reachable_by_unknown_ids(recruiter, org) -> None:
 
     with pytest.raises(NotFound):
         selectors.access_candidate(user=recruiter, organisation_id=org.pk, profile_id=uuid.uuid4())
+
+
+def test_links_from_the_wallet_and_the_organisation(client_for, recruiter, org, make_user) -> None:
+    learner = make_user("lee@example.com")
+    assert (
+        reverse("talent:settings")
+        in client_for(learner).get(reverse("wallet:list")).content.decode()
+    )
+    dashboard = client_for(recruiter).get(reverse("issuers:dashboard", args=[org.pk]))
+    assert reverse("talent:search", args=[org.pk]) in dashboard.content.decode()
