@@ -169,14 +169,31 @@ def sign_jws(payload: bytes, signer: Signer, *, header: Mapping[str, Any] | None
             f"The header says {fields['alg']} but the key signs {signer.algorithm}.",
             code="jose.alg_mismatch",
         )
-    header_json = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
-    signing_input = (
-        multibase.b64url_encode(header_json.encode("utf-8"))
-        + "."
-        + multibase.b64url_encode(payload)
-    )
-    signature = signer.sign(signing_input.encode("ascii"))
-    return f"{signing_input}.{multibase.b64url_encode(signature)}"
+    return sign_compact(encode_header(fields), payload, signer)
+
+
+def encode_header(fields: Mapping[str, Any]) -> bytes:
+    """The base64url header segment: compact JSON, members in the order given."""
+    return multibase.b64url_bytes(json_bytes(fields))
+
+
+def sign_compact(header_segment: bytes, payload: bytes, signer: Signer) -> str:
+    """Sign an already encoded header segment and ``payload`` (the caller checked ``alg``).
+
+    Callers signing many tokens under one header encode it once (:func:`encode_header`).
+    """
+    signing_input = header_segment + b"." + multibase.b64url_bytes(payload)
+    signature = multibase.b64url_bytes(signer.sign(signing_input))
+    return (signing_input + b"." + signature).decode("ascii")
+
+
+#: ``json.dumps(value, separators=(",", ":"), ensure_ascii=False)``, built once.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def json_bytes(value: Any) -> bytes:
+    """Compact JSON as UTF-8, members in their given order (what JWS headers and payloads hold)."""
+    return _COMPACT_JSON.encode(value).encode("utf-8")
 
 
 # ------------------------------------------------------------ JWT NumericDate (RFC 7519)

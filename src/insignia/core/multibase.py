@@ -21,6 +21,7 @@ _B58_CHUNK = 58**10
 _B58_HALF = 58**5
 _B58_CUBE = 58**3
 _B64URL_TEXT = re.compile(r"[A-Za-z0-9_=-]*")
+_B64_TO_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 #: Multicodec prefixes (varint-encoded) that Insignia reads and writes.
 ED25519_PUB = b"\xed\x01"
@@ -71,7 +72,12 @@ def b58decode(text: str) -> bytes:
 
 def b64url_encode(data: bytes) -> str:
     """Encode as unpadded base64url (RFC 4648 §5), as JOSE and multibase ``u`` use it."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return b64url_bytes(data).decode("ascii")
+
+
+def b64url_bytes(data: bytes) -> bytes:
+    """:func:`b64url_encode` as ASCII bytes, for JWS signing input (no text round trip)."""
+    return binascii.b2a_base64(data, newline=False).rstrip(b"=").translate(_B64_TO_URLSAFE)
 
 
 def b64url_decode(text: str) -> bytes:

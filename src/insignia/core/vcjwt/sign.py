@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from insignia.core import jose
@@ -32,10 +32,19 @@ def sign_vc_jwt(
             "A VC-JWT names its key: pass kid= or embed_jwk=True.", code="jwt.no_key_reference"
         )
     payload = {**credential, **vc_jwt_claims(credential)}
-    header: dict[str, Any] = {"alg": signer.algorithm, "typ": "JWT"}
-    if kid:
-        header["kid"] = kid
-    if embed_jwk:
+    if kid and not embed_jwk:
+        segment = _kid_header(signer.algorithm, kid)
+    else:
+        header: dict[str, Any] = {"alg": signer.algorithm, "typ": "JWT"}
+        if kid:
+            header["kid"] = kid
         header["jwk"] = signer.public_key.to_jwk()
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return jose.sign_jws(body, signer, header=header)
+        segment = jose.encode_header(header)
+    return jose.sign_compact(segment, jose.json_bytes(payload), signer)
+
+
+@lru_cache(maxsize=256)
+def _kid_header(alg: str, kid: str) -> bytes:
+    """The encoded ``{"alg", "typ": "JWT", "kid"}`` header: an issuer signs a cohort under one
+    key, so the same few headers are encoded over and over."""
+    return jose.encode_header({"alg": alg, "typ": "JWT", "kid": kid})
