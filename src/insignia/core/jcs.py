@@ -80,17 +80,39 @@ def _orders_agree(data: bytes) -> bool:
 
 def _plain(value: Any) -> bool:
     """True for JSON built from exact ``dict``/``list``/``str``/``bool``/``None`` and
-    integers JCS writes as digits (subclasses, floats and big integers are not)."""
+    integers JCS writes as digits (subclasses, floats and big integers are not).
+
+    Members are checked inline and only containers recurse: this walk guards the C
+    encoding and cost as much as it when it called itself for every string.
+    """
     kind = type(value)
-    if kind is str or kind is bool or value is None:
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            member = type(item)
+            if member is str or member is bool or item is None:
+                continue
+            if member is int:
+                if not -_SAFE_INT < item < _SAFE_INT:
+                    return False
+            elif not _plain(item):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            member = type(item)
+            if member is str or member is bool or item is None:
+                continue
+            if member is int:
+                if not -_SAFE_INT < item < _SAFE_INT:
+                    return False
+            elif not _plain(item):
+                return False
         return True
     if kind is int:
         return bool(-_SAFE_INT < value < _SAFE_INT)
-    if kind is dict:
-        return all(type(key) is str for key in value) and all(map(_plain, value.values()))
-    if kind is list:
-        return all(map(_plain, value))
-    return False
+    return kind is str or kind is bool or value is None
 
 
 def _as_doubles(value: Any) -> Any:
