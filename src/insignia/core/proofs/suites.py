@@ -76,7 +76,8 @@ class Suite:
         proof configuration (same ``created``, key and contexts), which costs as much to
         canonicalize as a whole credential."""
         if not self.rdf:
-            return _jcs(config)
+            key = _flat_key(config)
+            return _jcs(config) if key is None else _jcs_cached(key)
         frozen = _freeze(config)
         if len(frozen) > _CACHEABLE:  # an inline context, say: not worth keeping
             return self.canonical(config, store, utf16_order=utf16_order)
@@ -88,6 +89,31 @@ def _freeze(document: Mapping[str, Any]) -> str:
         return json.dumps(document, sort_keys=True, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise InputError(f"The document is not JSON: {exc}", code="input.not_json") from None
+
+
+#: A proof configuration whose values are strings or lists of strings, as a hashable key.
+FlatKey = tuple[tuple[str, str | tuple[str, ...]], ...]
+
+
+def _flat_key(config: Mapping[str, Any]) -> FlatKey | None:
+    """The configuration as a cache key, or None when it holds anything else (every
+    configuration this engine writes is flat: type, cryptosuite, created, ids, contexts)."""
+    key: list[tuple[str, str | tuple[str, ...]]] = []
+    for name, value in config.items():
+        if type(name) is not str:
+            return None
+        if type(value) is str:
+            key.append((name, value))
+        elif type(value) is list and all(type(item) is str for item in value):
+            key.append((name, tuple(value)))
+        else:
+            return None
+    return tuple(key)
+
+
+@lru_cache(maxsize=128)
+def _jcs_cached(key: FlatKey) -> bytes:
+    return _jcs({name: list(value) if isinstance(value, tuple) else value for name, value in key})
 
 
 @lru_cache(maxsize=128)
