@@ -19,6 +19,8 @@ Environment variables:
                                    ``var/evidence``); never under the static root, never served
                                    except through the access-checked evidence view.
 ``INSIGNIA_MAX_EVIDENCE_BYTES``    the largest evidence file accepted (default 10 MB).
+``INSIGNIA_BULK_CHUNK``            rows a bulk job issues per transaction (default 100).
+``INSIGNIA_SIGNING_PROCESSES``     forked signing workers for large bulk chunks (default 1).
 """
 
 from __future__ import annotations
@@ -265,6 +267,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 INSIGNIA_MAX_IMAGE_BYTES = int(os.environ.get("INSIGNIA_MAX_IMAGE_BYTES", str(2 * 1024 * 1024)))
 INSIGNIA_MAX_IMAGE_PIXELS = 16_000_000
 INSIGNIA_CLAIM_DAYS = 60
+# Bulk issuance: rows issued per transaction, and forked signing workers for a chunk of 500 or
+# more (the engine's ``sign_many``; 1 signs in the worker's own process).
+INSIGNIA_BULK_CHUNK = int(os.environ.get("INSIGNIA_BULK_CHUNK", "100"))
+INSIGNIA_SIGNING_PROCESSES = int(os.environ.get("INSIGNIA_SIGNING_PROCESSES", "1"))
 # Learners' evidence: private files outside the static root, served only by an access check.
 INSIGNIA_EVIDENCE_DIR = Path(os.environ.get("INSIGNIA_EVIDENCE_DIR", VAR_DIR / "evidence"))
 INSIGNIA_MAX_EVIDENCE_BYTES = int(

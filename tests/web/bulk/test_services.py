@@ -153,7 +153,7 @@ def test_a_crash_mid_way_loses_nothing_and_duplicates_nothing(
 ) -> None:
     job = checked(staff, published, csv_bytes(people(7)))
     services.bulk_job_start(actor=staff["issuer"], job_id=job.pk)
-    real = engine.sign_credential
+    real = engine.build_credential
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
@@ -162,7 +162,7 @@ def test_a_crash_mid_way_loses_nothing_and_duplicates_nothing(
             raise RuntimeError("power cut")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "sign_credential", flaky)
+    monkeypatch.setattr(engine, "build_credential", flaky)
     with pytest.raises(RuntimeError):
         services.bulk_job_run(job_id=job.pk, chunk_size=3)
     job.refresh_from_db()

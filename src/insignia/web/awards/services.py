@@ -372,33 +372,44 @@ def credentials_create_many(
     issuer = issuer_profile(organisation)
     payload = engine.achievement_data(version, version_url(version), result_descriptions)
     slots = _status_slots(organisation, StatusList.Purpose.REVOCATION, len(recipients), now)
-    credentials: list[Credential] = []
-    events: list[AuditEvent] = []
-    for position, (recipient, (status_list, index)) in enumerate(
-        zip(recipients, slots, strict=True)
-    ):
+    prepared: list[tuple[uuid.UUID, str, str, datetime, datetime | None, RecipientData]] = []
+    datas: list[engine.CredentialData] = []
+    for recipient, (status_list, index) in zip(recipients, slots, strict=True):
         pk, salt = uuid.uuid4(), secrets.token_hex(16)
         email = normalise_email(recipient.email)
         valid_from = (recipient.valid_from or now).replace(microsecond=0)
         valid_until = (
             add_months(valid_from, version.expiry_months) if version.expiry_months else None
         )
-        data = engine.CredentialData(
-            id=f"urn:uuid:{pk}",
-            issuer=issuer,
-            achievement=payload,
-            recipient_email=email,
-            recipient_salt=salt,
-            recipient_name=recipient.name.strip(),
-            evidence=tuple(recipient.evidence),
-            results=tuple(recipient.results),
-            valid_from=valid_from,
-            valid_until=valid_until,
-            status=engine.revocation_entry(status_list_url(status_list), index),
+        prepared.append((pk, salt, email, valid_from, valid_until, recipient))
+        datas.append(
+            engine.CredentialData(
+                id=f"urn:uuid:{pk}",
+                issuer=issuer,
+                achievement=payload,
+                recipient_email=email,
+                recipient_salt=salt,
+                recipient_name=recipient.name.strip(),
+                evidence=tuple(recipient.evidence),
+                results=tuple(recipient.results),
+                valid_from=valid_from,
+                valid_until=valid_until,
+                status=engine.revocation_entry(status_list_url(status_list), index),
+            )
         )
-        document = engine.sign_credential(
-            data, signer=signer, verification_method=key.verification_method, created=now
-        )
+    documents = engine.sign_credentials(
+        datas,
+        signer=signer,
+        verification_method=key.verification_method,
+        created=now,
+        processes=settings.INSIGNIA_SIGNING_PROCESSES,
+    )
+    credentials: list[Credential] = []
+    events: list[AuditEvent] = []
+    for position, ((pk, salt, email, valid_from, valid_until, recipient), document) in enumerate(
+        zip(prepared, documents, strict=True)
+    ):
+        status_list, index = slots[position]
         credentials.append(
             Credential(
                 id=pk,
@@ -409,7 +420,7 @@ def credentials_create_many(
                 recipient_name=recipient.name.strip(),
                 recipient_salt=salt,
                 recipient_hash=engine.email_identity_hash(email, salt),
-                document=engine.dumps(document),
+                document=engine.dumps(document, compact=True),
                 status_list=status_list,
                 status_index=index,
                 issued_at=valid_from,

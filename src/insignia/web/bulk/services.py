@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
@@ -39,7 +40,6 @@ from insignia.web.issuers.services import audit_record
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 100
 LIMITS = {"name": 150, "evidence_url": 500, "evidence_narrative": 3000, "result": 100}
 LABELS = dict(FIELDS)
 _url = URLValidator(schemes=["http", "https"])
@@ -358,11 +358,6 @@ def _issue_chunk(job_id: uuid.UUID, size: int, result_descriptions: Any) -> bool
         holders = _holders(job.achievement, [row.data["email"] for row in rows])
         skipped = [row for row in rows if row.data["email"] in holders]
         todo = [row for row in rows if row.data["email"] not in holders]
-        claimed = BulkRow.objects.filter(
-            pk__in=[row.pk for row in rows], state=BulkRow.State.VALID
-        ).update(state=BulkRow.State.SKIPPED)
-        if claimed != len(rows):
-            raise ConcurrentRun()
         version = job.achievement.current_version
         if version is None:
             raise ApplicationError("The badge has no published version.")
@@ -375,12 +370,20 @@ def _issue_chunk(job_id: uuid.UUID, size: int, result_descriptions: Any) -> bool
             now=now,
             audit=[{"bulk_job": str(job.pk), "row": str(row.number)} for row in todo],
         )
+        # Claim each row and link its credential in one conditional statement: a row another
+        # run took meanwhile makes the whole chunk roll back (the one-to-one link is unique).
+        ready = BulkRow.objects.filter(state=BulkRow.State.VALID)
         for row, credential in zip(todo, credentials, strict=True):
-            row.state, row.credential, row.issued_at = BulkRow.State.ISSUED, credential, now
+            if not ready.filter(pk=row.pk).update(
+                state=BulkRow.State.ISSUED, credential=credential, issued_at=now
+            ):
+                raise ConcurrentRun()
         for row in skipped:
-            row.state = BulkRow.State.SKIPPED
-            row.errors = [f"Email: {row.data['email']} already holds this badge."]
-        BulkRow.objects.bulk_update(rows, ["state", "credential", "issued_at", "errors"])
+            if not ready.filter(pk=row.pk).update(
+                state=BulkRow.State.SKIPPED,
+                errors=[f"Email: {row.data['email']} already holds this badge."],
+            ):
+                raise ConcurrentRun()
         BulkJob.objects.filter(pk=job.pk).update(
             issued=F("issued") + len(todo), skipped=F("skipped") + len(skipped), heartbeat_at=now
         )
@@ -396,7 +399,7 @@ def _queue_emails(ids: list[str]) -> None:
     claim_emails_send_task.enqueue(ids)
 
 
-def bulk_job_run(*, job_id: uuid.UUID | str, chunk_size: int = CHUNK_SIZE) -> BulkJob:
+def bulk_job_run(*, job_id: uuid.UUID | str, chunk_size: int | None = None) -> BulkJob:
     """Issue a queued job chunk by chunk until it is done, paused or cancelled (the worker's
     task).  Safe to run twice at once and after any crash: see the module docstring.
 
@@ -411,6 +414,7 @@ def bulk_job_run(*, job_id: uuid.UUID | str, chunk_size: int = CHUNK_SIZE) -> Bu
     job = BulkJob.objects.select_related("achievement__current_version").get(pk=job_id)
     if not started:
         return job
+    chunk_size = chunk_size or settings.INSIGNIA_BULK_CHUNK
     version = job.achievement.current_version
     descriptions = version_result_descriptions(version=version) if version else ()
     try:
