@@ -254,3 +254,28 @@ def test_report_lists_every_row(staff, published) -> None:
     assert lines[0][0] == "2" and lines[0][-3] == "issued"
     assert lines[0][-2].startswith("http://testserver/credentials/")
     assert lines[1][0] == "3" and lines[1][-3] == "not issued: problems"
+
+
+def test_revoke_a_whole_upload(staff, published) -> None:
+    job = checked(staff, published, csv_bytes(people(4)))
+    services.bulk_job_start(actor=staff["issuer"], job_id=job.pk)
+    services.bulk_job_run(job_id=job.pk)
+    other = services_awards_issue(staff, published, "someone.else@example.org")
+    assert (
+        services.bulk_job_revoke(actor=staff["issuer"], job_id=job.pk, reason="Wrong cohort") == 4
+    )
+    assert Credential.objects.filter(revoked_at__isnull=False).count() == 4
+    other.refresh_from_db()
+    assert other.revoked_at is None
+    assert AuditEvent.objects.filter(action="bulk.revoked").count() == 1
+    assert services.bulk_job_revoke(actor=staff["issuer"], job_id=job.pk, reason="again") == 0
+    with pytest.raises(NotFound):
+        services.bulk_job_revoke(actor=staff["designer"], job_id=job.pk, reason="x")
+
+
+def services_awards_issue(staff, published, email: str) -> Credential:
+    from insignia.web.awards.services import credential_issue
+
+    return credential_issue(
+        actor=staff["issuer"], achievement_id=published.pk, recipient_email=email
+    )

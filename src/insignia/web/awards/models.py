@@ -85,10 +85,22 @@ class Credential(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: Shown to verifiers (the public page's live check and the API).
     revocation_reason = models.CharField(max_length=500, blank=True)
+    #: While set, the platform's live check fails with ``status.suspension`` and this reason.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True)
+    #: The credential this one corrects or renews (``supersede_kind`` says which).
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
     )
+    supersede_kind = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=[("correction", "Correction"), ("renewal", "Renewal")],
+    )
+    #: When the learner was told the badge is about to expire (one reminder per credential).
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-issued_at",)
@@ -100,6 +112,7 @@ class Credential(models.Model):
         indexes = [  # noqa: RUF012
             models.Index(fields=["recipient_email"]),
             models.Index(fields=["organisation", "-issued_at"]),
+            models.Index(fields=["valid_until"]),
         ]
 
     def __str__(self) -> str:

@@ -62,11 +62,35 @@ def achievement_credentials(*, achievement_id: uuid.UUID) -> QuerySet[Credential
     )
 
 
+def achievement_revocable_credentials(*, achievement_id: uuid.UUID) -> list[Credential]:
+    """Awards of one badge that are not revoked, newest first."""
+    return list(
+        Credential.objects.filter(achievement_id=achievement_id, revoked_at__isnull=True).order_by(
+            "-issued_at"
+        )[:1000]
+    )
+
+
+def credential_correction_initial(credential: Credential) -> dict[str, str]:
+    """The correct-form's starting values: what was signed."""
+    details = credential_award_details(credential)
+    evidence = details.evidence[0] if details.evidence else {}
+    doc = credential_document(credential)
+    results = (doc.get("credentialSubject") or {}).get("result") or []
+    value = next((str(r["value"]) for r in results if isinstance(r, dict) and r.get("value")), "")
+    return {
+        "recipient_name": credential.recipient_name,
+        "evidence_url": evidence.get("id", ""),
+        "evidence_narrative": evidence.get("narrative", ""),
+        "result": value,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class LiveStatus:
     """What is true about a credential right now, from its status list bit and its dates."""
 
-    code: str  # valid · revoked · expired · not-yet-valid
+    code: str  # valid · revoked · suspended · expired · not-yet-valid
     label: str
 
     @property
@@ -79,6 +103,8 @@ def credential_live_status(*, credential: Credential, now: datetime | None = Non
     now = now or timezone.now()
     if engine.status_bit(bytes(credential.status_list.bits), credential.status_index):
         return LiveStatus("revoked", "Revoked")
+    if credential.suspended_at is not None:
+        return LiveStatus("suspended", "Suspended")
     if credential.valid_until is not None and now > credential.valid_until:
         return LiveStatus("expired", "Expired")
     if now < credential.issued_at:

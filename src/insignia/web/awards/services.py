@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import secrets
 import uuid
@@ -82,6 +83,18 @@ def status_list_publish(*, status_list: StatusList, now: datetime | None = None)
     status_list.published_at = now
     status_list.save(update_fields=["document", "published_version", "published_at"])
     return status_list
+
+
+def status_lists_republish(*, organisation: Organisation, now: datetime | None = None) -> int:
+    """Re-sign every status list of an organisation with its active key (after a key was
+    marked compromised); return how many."""
+    count = 0
+    for status_list in StatusList.objects.select_for_update().filter(
+        organisation=organisation, published_version__gt=0
+    ):
+        status_list_publish(status_list=status_list, now=now)
+        count += 1
+    return count
 
 
 def _status_list_with_room(organisation: Organisation, purpose: str, now: datetime) -> StatusList:
@@ -211,6 +224,22 @@ def credential_issue(
     )
 
 
+def _renewable(achievement: Achievement, email: str) -> Credential | None:
+    """The holder's latest award of this badge that expires, is not revoked and was not
+    renewed yet (what a new award to them renews)."""
+    return (
+        Credential.objects.filter(
+            achievement=achievement,
+            recipient_email=email,
+            valid_until__isnull=False,
+            revoked_at__isnull=True,
+            superseded_by__isnull=True,
+        )
+        .order_by("-issued_at")
+        .first()
+    )
+
+
 @transaction.atomic
 def credential_create(
     *,
@@ -225,6 +254,8 @@ def credential_create(
     result_descriptions: Sequence[engine.ResultDescriptionData] = (),
     now: datetime | None = None,
     audit: dict[str, str] | None = None,
+    supersedes: Credential | None = None,
+    supersede_kind: str = "",
 ) -> Credential:
     """Sign and store a credential for ``version``, and deliver it.
 
@@ -237,6 +268,9 @@ def credential_create(
         the same status slot.
     """
     now = (now or timezone.now()).replace(microsecond=0)
+    if supersedes is None:  # an expiring or expired badge earned again: a renewal of it
+        supersedes = _renewable(achievement, normalise_email(recipient_email))
+        supersede_kind = "renewal" if supersedes is not None else ""
     organisation = achievement.organisation
     key = _signing_key(organisation)
     status_list = _status_list_with_room(organisation, StatusList.Purpose.REVOCATION, now)
@@ -280,6 +314,8 @@ def credential_create(
                 issued_at=now,
                 valid_until=valid_until,
                 issued_by=issued_by,
+                supersedes=supersedes,
+                supersede_kind=supersede_kind,
             )
     except IntegrityError as exc:  # a concurrent award took the same status slot
         raise ApplicationError(
@@ -372,6 +408,15 @@ def credentials_create_many(
     issuer = issuer_profile(organisation)
     payload = engine.achievement_data(version, version_url(version), result_descriptions)
     slots = _status_slots(organisation, StatusList.Purpose.REVOCATION, len(recipients), now)
+    renewable: dict[str, Credential] = {}
+    for old in Credential.objects.filter(
+        achievement=achievement,
+        recipient_email__in=[normalise_email(r.email) for r in recipients],
+        valid_until__isnull=False,
+        revoked_at__isnull=True,
+        superseded_by__isnull=True,
+    ).order_by("issued_at"):
+        renewable[old.recipient_email] = old  # the latest wins
     prepared: list[tuple[uuid.UUID, str, str, datetime, datetime | None, RecipientData]] = []
     datas: list[engine.CredentialData] = []
     for recipient, (status_list, index) in zip(recipients, slots, strict=True):
@@ -426,6 +471,8 @@ def credentials_create_many(
                 issued_at=valid_from,
                 valid_until=valid_until,
                 issued_by=issued_by,
+                supersedes=renewable.get(email),
+                supersede_kind="renewal" if email in renewable else "",
             )
         )
         events.append(
@@ -474,34 +521,331 @@ def claim_emails_send(*, credential_ids: Sequence[uuid.UUID | str]) -> int:
     return sent
 
 
+def _revoke_many(
+    credentials: Sequence[Credential], *, actor: User | None, reason: str, now: datetime
+) -> int:
+    """Set the revocation bits of ``credentials`` and re-publish each list once (the caller
+    holds the transaction and checked access).  Already revoked ones are left alone."""
+    by_list: dict[uuid.UUID, list[Credential]] = {}
+    for credential in credentials:
+        by_list.setdefault(credential.status_list_id, []).append(credential)
+    done = 0
+    for list_id, members in sorted(by_list.items(), key=lambda kv: str(kv[0])):
+        status_list = StatusList.objects.select_for_update().get(pk=list_id)
+        bits = bytes(status_list.bits)
+        changed = []
+        for credential in members:
+            if engine.status_bit(bits, credential.status_index):
+                continue
+            bits = engine.set_status_bit(bits, credential.status_index)
+            changed.append(credential)
+        if not changed:
+            continue
+        status_list.bits = bits
+        status_list.save(update_fields=["bits"])
+        status_list_publish(status_list=status_list, now=now)
+        Credential.objects.filter(pk__in=[c.pk for c in changed]).update(
+            revoked_at=now, revocation_reason=reason
+        )
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                organisation_id=c.organisation_id,
+                actor=actor,
+                action="credential.revoked",
+                object_type="Credential",
+                object_id=str(c.pk),
+                detail={"reason": reason},
+                created_at=now,
+            )
+            for c in changed
+        )
+        for credential in changed:
+            credential.revoked_at, credential.revocation_reason = now, reason
+        done += len(changed)
+    return done
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Give a reason: verifiers are shown it.", field="reason")
+    return reason[:500]
+
+
 @transaction.atomic
 def credential_revoke(
     *, actor: User, credential_id: uuid.UUID, reason: str, now: datetime | None = None
 ) -> Credential:
     """Revoke an award: set its bit in the revocation list and re-publish the signed list.
+    The reason is shown to verifiers.  A revoked badge can be awarded again to the same person.
 
-    :raises ApplicationError: when it is already revoked.
+    :raises ApplicationError: when it is already revoked or no reason is given.
     """
     credential = access_credential(user=actor, credential_id=credential_id, role=Role.ISSUER)
-    status_list = StatusList.objects.select_for_update().get(pk=credential.status_list_id)
-    if engine.status_bit(bytes(status_list.bits), credential.status_index):
+    if not _revoke_many(
+        [credential], actor=actor, reason=_reason(reason), now=now or timezone.now()
+    ):
         raise ApplicationError("This badge has already been revoked.")
+    return credential
+
+
+@transaction.atomic
+def credentials_revoke(
+    *,
+    actor: User,
+    credential_ids: Sequence[uuid.UUID | str],
+    reason: str,
+    now: datetime | None = None,
+) -> int:
+    """Revoke a selection of awards (issuers of their organisations); each status list is
+    re-signed once.  Returns how many were revoked (already revoked ones are skipped).
+
+    :raises NotFound: when any of them is unknown or not the actor's to revoke (none is).
+    """
+    reason = _reason(reason)
+    credentials = [
+        access_credential(user=actor, credential_id=pk, role=Role.ISSUER)
+        for pk in dict.fromkeys(str(i) for i in credential_ids)
+    ]
+    return _revoke_many(credentials, actor=actor, reason=reason, now=now or timezone.now())
+
+
+def credentials_revoke_batch(
+    *, actor: User, credentials: Sequence[Credential], reason: str, now: datetime | None = None
+) -> int:
+    """Revoke every credential of an award batch (the caller checked access to the batch)."""
+    with transaction.atomic():
+        return _revoke_many(
+            list(credentials), actor=actor, reason=_reason(reason), now=now or timezone.now()
+        )
+
+
+@transaction.atomic
+def credential_suspend(
+    *, actor: User, credential_id: uuid.UUID, reason: str, now: datetime | None = None
+) -> Credential:
+    """Suspend an award until it is reinstated; the platform's live check (public page, API,
+    wallet) fails with the reason meanwhile.
+
+    OB 3.0 allows one ``credentialStatus`` per credential, which is the revocation list, so a
+    suspension is not in the signed document: it is this platform's policy, like key
+    compromise.  :raises ApplicationError: when it is revoked or already suspended.
+    """
+    credential = access_credential(user=actor, credential_id=credential_id, role=Role.ISSUER)
+    credential = Credential.objects.select_for_update().get(pk=credential.pk)
+    if credential.revoked_at is not None:
+        raise ApplicationError("A revoked badge cannot be suspended.")
+    if credential.suspended_at is not None:
+        raise ApplicationError("This badge is already suspended.")
     now = now or timezone.now()
-    status_list.bits = engine.set_status_bit(bytes(status_list.bits), credential.status_index)
-    status_list.save(update_fields=["bits"])
-    status_list_publish(status_list=status_list, now=now)
-    credential.revoked_at = now
-    credential.revocation_reason = reason.strip()
-    credential.save(update_fields=["revoked_at", "revocation_reason"])
+    credential.suspended_at, credential.suspension_reason = now, _reason(reason)
+    credential.save(update_fields=["suspended_at", "suspension_reason"])
     audit_record(
         organisation=credential.organisation,
         actor=actor,
-        action="credential.revoked",
+        action="credential.suspended",
         obj=credential,
         now=now,
-        reason=reason.strip(),
+        reason=credential.suspension_reason,
     )
     return credential
+
+
+@transaction.atomic
+def credential_reinstate(
+    *, actor: User, credential_id: uuid.UUID, now: datetime | None = None
+) -> Credential:
+    """Lift a suspension.  :raises ApplicationError: when it is not suspended."""
+    credential = access_credential(user=actor, credential_id=credential_id, role=Role.ISSUER)
+    credential = Credential.objects.select_for_update().get(pk=credential.pk)
+    if credential.suspended_at is None:
+        raise ApplicationError("This badge is not suspended.")
+    credential.suspended_at, credential.suspension_reason = None, ""
+    credential.save(update_fields=["suspended_at", "suspension_reason"])
+    audit_record(
+        organisation=credential.organisation,
+        actor=actor,
+        action="credential.reinstated",
+        obj=credential,
+        now=now,
+    )
+    return credential
+
+
+def _signed_details(
+    credential: Credential,
+) -> tuple[list[engine.EvidenceData], list[engine.ResultData]]:
+    doc = json.loads(credential.document)
+    evidence = [
+        engine.EvidenceData(
+            id=e.get("id"),
+            name=e.get("name"),
+            description=e.get("description"),
+            narrative=e.get("narrative"),
+            genre=e.get("genre"),
+        )
+        for e in doc.get("evidence") or []
+        if isinstance(e, dict)
+    ]
+    results = [
+        engine.ResultData(
+            value=r.get("value"),
+            result_description=r.get("resultDescription"),
+            achieved_level=r.get("achievedLevel"),
+            status=r.get("status"),
+        )
+        for r in (doc.get("credentialSubject") or {}).get("result") or []
+        if isinstance(r, dict)
+    ]
+    return evidence, results
+
+
+@transaction.atomic
+def credential_correct(
+    *,
+    actor: User,
+    credential_id: uuid.UUID,
+    recipient_name: str,
+    evidence_url: str = "",
+    evidence_narrative: str = "",
+    result: str = "",
+    reason: str = "",
+    now: datetime | None = None,
+) -> Credential:
+    """Re-issue an award with corrected data and revoke the old one, in one step.
+
+    The new credential is for the same recipient and badge version, links to the old one
+    (``supersedes``, kind ``correction``) and goes straight to the wallet it was accepted
+    into; the old one is revoked with the reason "Replaced by a corrected credential".
+
+    :raises ApplicationError: when the old one is already revoked.
+    """
+    old = access_credential(user=actor, credential_id=credential_id, role=Role.ISSUER)
+    old = (
+        Credential.objects.select_for_update(of=("self",))
+        .select_related("organisation", "achievement", "version", "recipient_user")
+        .get(pk=old.pk)
+    )
+    if old.revoked_at is not None:
+        raise ApplicationError("This badge has been revoked; award it again instead.")
+    evidence = []
+    if evidence_url.strip() or evidence_narrative.strip():
+        evidence.append(
+            engine.EvidenceData(
+                id=evidence_url.strip() or None,
+                name="Evidence",
+                narrative=evidence_narrative.strip() or None,
+            )
+        )
+    now = (now or timezone.now()).replace(microsecond=0)
+    new = credential_create(
+        achievement=old.achievement,
+        version=old.version,
+        issued_by=actor,
+        recipient_email=old.recipient_email,
+        recipient_name=recipient_name,
+        recipient_user=old.recipient_user,
+        evidence=evidence,
+        results=[engine.ResultData(value=result.strip())] if result.strip() else [],
+        now=now,
+        audit={"corrects": str(old.pk), "reason": reason.strip()},
+        supersedes=old,
+        supersede_kind="correction",
+    )
+    _revoke_many([old], actor=actor, reason="Replaced by a corrected credential.", now=now)
+    return new
+
+
+@transaction.atomic
+def credential_renew(
+    *, actor: User, credential_id: uuid.UUID, now: datetime | None = None
+) -> Credential:
+    """Issue a new credential for the badge's current version to the holder of an expiring or
+    expired one (after re-assessment), linked to it (kind ``renewal``).  The old one is not
+    revoked: it simply expires.
+
+    :raises ApplicationError: when the old one is revoked or the badge is no longer published.
+    """
+    old = access_credential(user=actor, credential_id=credential_id, role=Role.ISSUER)
+    old = Credential.objects.select_related(
+        "achievement", "achievement__current_version", "recipient_user"
+    ).get(pk=old.pk)
+    if old.revoked_at is not None:
+        raise ApplicationError("This badge has been revoked; award it again instead.")
+    version = old.achievement.current_version
+    if old.achievement.state != Achievement.State.PUBLISHED or version is None:
+        raise ApplicationError("Only published badges can be renewed.")
+    evidence, results = _signed_details(old)
+    return credential_create(
+        achievement=old.achievement,
+        version=version,
+        issued_by=actor,
+        recipient_email=old.recipient_email,
+        recipient_name=old.recipient_name,
+        recipient_user=old.recipient_user,
+        evidence=evidence if version.pk == old.version_id else (),
+        results=results if version.pk == old.version_id else (),
+        now=now,
+        audit={"renews": str(old.pk)},
+        supersedes=old,
+        supersede_kind="renewal",
+    )
+
+
+def expiry_reminders_send(*, days: int = 30, now: datetime | None = None) -> int:
+    """Email every holder whose badge expires within ``days`` and was not reminded yet (once
+    per credential, so the command can run daily); return how many were sent."""
+    now = now or timezone.now()
+    due = Credential.objects.filter(
+        valid_until__gt=now,
+        valid_until__lte=now + timedelta(days=days),
+        revoked_at__isnull=True,
+        expiry_reminded_at__isnull=True,
+        superseded_by__isnull=True,
+    ).select_related("organisation", "version", "achievement", "recipient_user")
+    sent = 0
+    for credential in due.iterator(chunk_size=500):
+        claimed = Credential.objects.filter(
+            pk=credential.pk, expiry_reminded_at__isnull=True
+        ).update(expiry_reminded_at=now)
+        if not claimed:
+            continue  # another run took it
+        try:
+            _expiry_email_send(credential)
+        except Exception:
+            logger.exception("Could not send the expiry reminder of %s", credential.credential_id)
+            Credential.objects.filter(pk=credential.pk).update(expiry_reminded_at=None)
+        else:
+            audit_record(
+                organisation=credential.organisation,
+                actor=None,
+                action="credential.expiry_reminded",
+                obj=credential,
+                now=now,
+            )
+            sent += 1
+    return sent
+
+
+def _expiry_email_send(credential: Credential) -> None:
+    to = (
+        credential.recipient_user.email if credential.recipient_user else credential.recipient_email
+    )
+    context = {
+        "credential": credential,
+        "organisation": credential.organisation,
+        "version": credential.version,
+        "apply_url": settings.INSIGNIA_BASE_URL
+        + reverse("earning:apply", args=[credential.achievement_id]),
+        "wallet_url": settings.INSIGNIA_BASE_URL + reverse("wallet:detail", args=[credential.pk]),
+    }
+    EmailMultiAlternatives(
+        subject=f"Your badge “{credential.version.name}” expires on "
+        f"{credential.valid_until:%d %B %Y}",
+        body=render_to_string("awards/email/expiry.txt", context),
+        to=[to],
+        reply_to=[credential.organisation.email],
+    ).send()
 
 
 def _attach(credential: Credential, user: User, now: datetime) -> WalletItem:

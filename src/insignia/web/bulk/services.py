@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from insignia.web.accounts.models import User, normalise_email
@@ -29,7 +29,11 @@ from insignia.web.achievements.models import Achievement
 from insignia.web.achievements.selectors import access_achievement
 from insignia.web.awards import engine
 from insignia.web.awards.models import Credential
-from insignia.web.awards.services import RecipientData, credentials_create_many
+from insignia.web.awards.services import (
+    RecipientData,
+    credentials_create_many,
+    credentials_revoke_batch,
+)
 from insignia.web.bulk import parsing
 from insignia.web.bulk.models import FIELDS, BulkJob, BulkRow
 from insignia.web.bulk.selectors import access_bulk_job, bulk_job_is_stale
@@ -148,12 +152,14 @@ def clean_row(
 
 
 def _holders(achievement: Achievement, emails: Sequence[str]) -> set[str]:
-    """Addresses that already hold this badge (not revoked)."""
+    """Addresses that hold this badge now (not revoked, not expired)."""
+    now = timezone.now()
     found: set[str] = set()
     emails = list(emails)
     for start in range(0, len(emails), 500):
         found.update(
             Credential.objects.filter(
+                Q(valid_until__isnull=True) | Q(valid_until__gt=now),
                 achievement=achievement,
                 revoked_at__isnull=True,
                 recipient_email__in=emails[start : start + 500],
@@ -307,6 +313,25 @@ def bulk_job_cancel(*, actor: User, job_id: uuid.UUID) -> BulkJob:
     job.save(update_fields=["state", "finished_at"])
     audit_record(organisation=job.organisation, actor=actor, action="bulk.cancelled", obj=job)
     return job
+
+
+@transaction.atomic
+def bulk_job_revoke(*, actor: User, job_id: uuid.UUID, reason: str) -> int:
+    """Revoke every badge a bulk upload issued (a stopped or finished one); each status list
+    is re-signed once.  Returns how many were revoked."""
+    job = access_bulk_job(user=actor, job_id=job_id)
+    if job.state in (BulkJob.State.QUEUED, BulkJob.State.RUNNING):
+        raise ApplicationError("Pause or cancel the job before revoking what it issued.")
+    credentials = list(
+        Credential.objects.filter(bulk_row__job=job, revoked_at__isnull=True).select_related(
+            "organisation"
+        )
+    )
+    count = credentials_revoke_batch(actor=actor, credentials=credentials, reason=reason)
+    audit_record(
+        organisation=job.organisation, actor=actor, action="bulk.revoked", obj=job, count=count
+    )
+    return count
 
 
 def _recipient(data: Mapping[str, str]) -> RecipientData:

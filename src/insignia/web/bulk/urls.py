@@ -11,5 +11,6 @@ urlpatterns = [
     path("manage/bulk/<uuid:job_id>/pause/", views.pause, name="pause"),
     path("manage/bulk/<uuid:job_id>/resume/", views.resume, name="resume"),
     path("manage/bulk/<uuid:job_id>/cancel/", views.cancel, name="cancel"),
+    path("manage/bulk/<uuid:job_id>/revoke/", views.revoke, name="revoke"),
     path("manage/bulk/<uuid:job_id>/report.csv", views.report, name="report"),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from insignia.web.achievements.selectors import access_achievement
+from insignia.web.awards.forms import RevokeForm
 from insignia.web.bulk import parsing, selectors, services
 from insignia.web.bulk.forms import MappingForm, StartForm, UploadForm
 from insignia.web.bulk.models import BulkJob
@@ -83,6 +84,7 @@ def job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
             "achievement": row.achievement,
             "mapping_form": mapping_form,
             "start_form": StartForm(),
+            "revoke_form": RevokeForm(),
             "problems": selectors.bulk_job_problems(job=row),
             "preview": selectors.bulk_row_preview(job=row),
             "working": working,
@@ -139,6 +141,24 @@ def resume(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
     return _action(request, job_id, "cancel", "Cancelled. Badges already issued stay issued.")
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason for revoking these badges.")
+        return redirect("bulk:job", job_id)
+    try:
+        count = services.bulk_job_revoke(
+            actor=current_user(request), job_id=job_id, reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{count} badge{'s' if count != 1 else ''} revoked.")
+    return redirect("bulk:job", job_id)
 
 
 @login_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 
@@ -89,3 +90,24 @@ class MemberRolesForm(forms.Form):
         required=False,
         help_text="Clear every role to remove the person from the team.",
     )
+
+
+class KeyCompromiseForm(forms.Form):
+    """Mark a signing key compromised from a given time (UTC)."""
+
+    key = forms.TypedChoiceField(label="Key", coerce=str)
+    compromised_after = forms.DateTimeField(
+        label="Compromised from (UTC)",
+        help_text="Badges this key signed from this moment on fail verification; earlier ones "
+        "still verify. Use the earliest time the key could have been exposed.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    confirm = forms.BooleanField(
+        label="I understand this cannot be undone.",
+        error_messages={"required": "Confirm that you understand this cannot be undone."},
+    )
+
+    def __init__(self, *args: Any, keys: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = keys  # type: ignore[attr-defined]

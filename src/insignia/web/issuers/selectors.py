@@ -87,10 +87,10 @@ def active_signing_key(*, organisation: Organisation) -> SigningKey | None:
 
 
 def published_signing_keys(*, organisation: Organisation) -> QuerySet[SigningKey]:
-    """Keys listed in the DID document: active and retired, never compromised ones."""
-    return SigningKey.objects.filter(
-        organisation=organisation, compromised_after__isnull=True
-    ).order_by("created_at")
+    """Keys listed in the DID document: every key, so that what a key signed keeps verifying
+    after it is retired — and, for a compromised key, what it signed before the time it was
+    marked compromised from (the platform's live check fails the rest)."""
+    return SigningKey.objects.filter(organisation=organisation).order_by("created_at")
 
 
 def organisation_profile_url(organisation: Organisation) -> str:
@@ -111,7 +111,7 @@ def organisation_did_document(*, organisation: Organisation) -> dict[str, Any]:
 
 def organisation_jwks(*, organisation: Organisation | None = None) -> dict[str, Any]:
     """The JWK Set of one organisation, or of every organisation on the platform."""
-    keys = SigningKey.objects.filter(compromised_after__isnull=True).select_related("organisation")
+    keys = SigningKey.objects.select_related("organisation")
     if organisation is not None:
         keys = keys.filter(organisation=organisation)
     return engine.jwk_set(

@@ -114,6 +114,56 @@ def signing_key_rotate(
     return signing_key_create(organisation=organisation, actor=actor, now=now)
 
 
+@transaction.atomic
+def signing_key_mark_compromised(
+    *,
+    actor: User,
+    organisation_id: uuid.UUID,
+    key_id: uuid.UUID,
+    compromised_after: datetime,
+    now: datetime | None = None,
+) -> SigningKey:
+    """Mark a key compromised from ``compromised_after`` on (owners only).
+
+    The platform's live check then fails every credential whose proof that key made at or
+    after that time (``issuer.key_compromised``); earlier ones still verify, so the key stays
+    in the DID document.  An active key is retired and replaced, and the status lists are
+    re-signed with the new key.
+
+    :raises ApplicationError: when it is already marked, or the time is in the future.
+    """
+    organisation = access_organisation(user=actor, organisation_id=organisation_id, role=Role.OWNER)
+    now = now or timezone.now()
+    key = (
+        SigningKey.objects.select_for_update().filter(organisation=organisation, pk=key_id).first()
+    )
+    if key is None:
+        raise ApplicationError("No such key.")
+    if key.compromised_after is not None:
+        raise ApplicationError("This key is already marked compromised.")
+    if compromised_after > now:
+        raise ApplicationError("The time cannot be in the future.", field="compromised_after")
+    was_active = key.retired_at is None
+    key.compromised_after = compromised_after
+    key.retired_at = key.retired_at or now
+    key.save(update_fields=["compromised_after", "retired_at"])
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="signing_key.compromised",
+        obj=key,
+        now=now,
+        key_id=key.key_id,
+        compromised_after=compromised_after.isoformat(),
+    )
+    if was_active:
+        signing_key_create(organisation=organisation, actor=actor, now=now)
+    from insignia.web.awards.services import status_lists_republish
+
+    status_lists_republish(organisation=organisation, now=now)
+    return key
+
+
 def signing_keys_rewrap() -> int:
     """Re-encrypt every private key with the current key-encryption key; return how many."""
     count = 0

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:organisation_id>/team/", views.team, name="team"),
     path("<uuid:organisation_id>/team/<int:user_id>/", views.member_roles, name="member_roles"),
     path("<uuid:organisation_id>/keys/", views.keys, name="keys"),
+    path("<uuid:organisation_id>/keys/compromise/", views.key_compromise, name="key_compromise"),
 ]

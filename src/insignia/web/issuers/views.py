@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from insignia.web.achievements.selectors import organisation_achievements
@@ -17,12 +20,13 @@ from insignia.web.common.errors import ApplicationError
 from insignia.web.common.forms import add_application_error
 from insignia.web.issuers import selectors, services
 from insignia.web.issuers.forms import (
+    KeyCompromiseForm,
     MemberAddForm,
     MemberRolesForm,
     OrganisationEditForm,
     OrganisationForm,
 )
-from insignia.web.issuers.models import ROLE_HELP, Role
+from insignia.web.issuers.models import ROLE_HELP, Organisation, Role
 
 LOGO = {"image": "logo"}
 
@@ -173,8 +177,50 @@ def keys(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
             "org": org,
             "keys": selectors.published_signing_keys(organisation=org),
             "audit": selectors.organisation_audit(organisation=org),
+            "compromise_form": _compromise_form(org),
         },
     )
+
+
+def _compromise_form(org: Organisation, data: Any = None) -> KeyCompromiseForm:
+    keys = [
+        (str(k.pk), k.key_id)
+        for k in selectors.published_signing_keys(organisation=org)
+        if k.compromised_after is None
+    ]
+    return KeyCompromiseForm(data, keys=keys)
+
+
+@login_required
+@require_POST
+def key_compromise(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
+    """Mark a key compromised from a given time (owners only)."""
+    org = selectors.access_organisation(
+        user=current_user(request), organisation_id=organisation_id, role=Role.OWNER
+    )
+    form = _compromise_form(org, request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("issuers:keys", org.pk)
+    when = form.cleaned_data["compromised_after"]
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when, UTC)
+    try:
+        key = services.signing_key_mark_compromised(
+            actor=current_user(request),
+            organisation_id=org.pk,
+            key_id=uuid.UUID(form.cleaned_data["key"]),
+            compromised_after=when,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"{key.key_id} is marked compromised: badges it signed from then on fail "
+            "verification; a new key signs from now on.",
+        )
+    return redirect("issuers:keys", org.pk)
 
 
 @require_safe

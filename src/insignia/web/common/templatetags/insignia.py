@@ -60,6 +60,19 @@ _AUDIT = {
     "credential.revoked": "Revoked an award",
     "credential.claimed": "A recipient accepted a badge",
     "credential.claim_resent": "Re-sent a claim email",
+    "credential.suspended": "Suspended an award",
+    "credential.reinstated": "Reinstated an award",
+    "credential.expiry_reminded": "Reminded a holder that their badge expires soon",
+    "signing_key.compromised": "Marked signing key {key_id} compromised",
+    "bulk.uploaded": "Uploaded a file of recipients",
+    "bulk.checked": "Checked a file of recipients (dry run)",
+    "bulk.started": "Started a bulk award",
+    "bulk.paused": "Paused a bulk award",
+    "bulk.resumed": "Resumed a bulk award",
+    "bulk.cancelled": "Cancelled a bulk award",
+    "bulk.finished": "A bulk award finished",
+    "bulk.failed": "A bulk award stopped with an error",
+    "bulk.revoked": "Revoked a bulk award",
 }
 
 
