@@ -12,7 +12,7 @@ from insignia.web.sharing.models import LearnerProfile
 
 def test_demo_has_a_linkedin_id_programme_links_a_profile_and_counts(db) -> None:
     demo.seed()
-    org = Organisation.objects.get()
+    org = Organisation.objects.get(name="Northbridge University")  # the issuer, not the employer
     assert org.linkedin_organization_id == demo.LINKEDIN_ID
     links = set(Achievement.objects.values_list("learn_more_url", flat=True))
     assert len(links) == 3 and all(link.startswith(demo.COURSES_URL) for link in links)
