@@ -151,7 +151,9 @@ class SearchResult:
 def _matching_rows(
     query: SearchQuery, all_ids: set[int], any_ids: set[int], now: datetime
 ) -> QuerySet[BadgeSkill]:
-    rows = BadgeSkill.objects.filter(skill_id__in=all_ids | any_ids).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+    rows = BadgeSkill.objects.filter(skill_id__in=all_ids | any_ids).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
+    )
     if query.issuers:
         rows = rows.filter(organisation_id__in=query.issuers)
     if query.earned_after is not None:
