@@ -577,6 +577,19 @@ def _banner() -> str:
     return "\n".join(lines)
 
 
+def _start_task_worker() -> None:
+    """Run the background-task worker (bulk issuance, queued emails) beside the web server.
+
+    It stays in this terminal's process group, so the Ctrl-C that stops gunicorn stops it too.
+    """
+    import subprocess
+
+    subprocess.Popen(
+        [sys.executable, "-m", "insignia.web.manage", "db_worker"], env=os.environ.copy()
+    )
+    print("Task worker started (bulk issuance, emails).", flush=True)
+
+
 def main() -> None:
     port = _configure_environment()
     import django
@@ -590,6 +603,7 @@ def main() -> None:
     print(_banner(), flush=True)
     if os.environ.get("INSIGNIA_DEMO_NO_SERVE"):
         return
+    _start_task_worker()
     argv = [
         sys.executable,
         "-m",
