@@ -11,15 +11,11 @@ non-public addresses, with time and size limits.  Tests hand in a fake fetcher i
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
-
-from django.conf import settings
-from django.urls import Resolver404, resolve
 
 from insignia.core.errors import InsigniaError, ResolutionError
 from insignia.core.fetch import FetchedDocument, Fetcher, HttpFetcher
@@ -28,8 +24,7 @@ from insignia.core.ob2.recipient import recipient_matches
 from insignia.core.report import Check, VerificationReport
 from insignia.core.verify import Recipient, VerifyOptions, is_ob2, verify_bytes
 from insignia.core.verify.recipient import identity_matches
-from insignia.web.awards.fetcher import PlatformFetcher
-from insignia.web.common.errors import NotFound
+from insignia.web.awards.fetcher import SiteFetcher
 
 ACCEPT = (
     "application/vc+ld+json, application/ld+json, application/json, image/png, image/svg+xml, "
@@ -48,42 +43,11 @@ __all__ = [
 ]
 
 
-def _own_authorities() -> set[str]:
-    return {urlsplit(settings.INSIGNIA_BASE_URL).netloc.lower(), settings.INSIGNIA_DID_HOST.lower()}
-
-
-class ImportFetcher:
+class ImportFetcher(SiteFetcher):
     """This site's documents from the database; other sites' over hardened HTTPS."""
 
     def __init__(self, outside: Fetcher | None = None) -> None:
-        self._platform = PlatformFetcher()
-        self._outside = outside if outside is not None else HttpFetcher()
-
-    def fetch(self, url: str, *, accept: str = "application/json") -> FetchedDocument:
-        parts = urlsplit(url)
-        if parts.scheme in {"http", "https"} and parts.netloc.lower() in _own_authorities():
-            public = _public_credential(parts.path)
-            if public is not None:
-                return FetchedDocument(url, 200, "application/ld+json", public)
-            return self._platform.fetch(url, accept=accept)
-        return self._outside.fetch(url, accept=accept)
-
-
-def _public_credential(path: str) -> bytes | None:
-    """A public badge of this site, by its page or JSON URL (else None)."""
-    from insignia.web.wallet.selectors import public_wallet_item
-
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    if match.view_name not in {"public:credential", "public:credential_json"}:
-        return None
-    try:
-        item = public_wallet_item(credential_id=uuid.UUID(str(match.kwargs["credential_id"])))
-    except NotFound:
-        return None
-    return item.credential.document.encode("utf-8")
+        super().__init__(outside if outside is not None else HttpFetcher())
 
 
 def import_fetcher() -> Fetcher:
