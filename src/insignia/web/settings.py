@@ -140,11 +140,19 @@ INSTALLED_APPS = [
     "insignia.web.bulk",
     "insignia.web.verification",
     "insignia.web.talent",
+    "insignia.web.api",
+    "insignia.web.obapi",
+    "insignia.web.webhooks",
+    "insignia.web.lti",
+    "insignia.web.pathways",
+    "insignia.web.privacy",
+    "insignia.web.ops",
     "insignia.web.public",
     "allauth",
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
+    "oauth2_provider",
 ]
 
 # Background work (bulk issuance, batches of claim emails): the database backend, so the queue
@@ -292,3 +300,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Per-app settings.  Each block belongs to one app; edit only your app's block. ---------
+
+# OB 3.0 API and OAuth 2.0 (insignia.web.obapi; django-oauth-toolkit underneath).
+OAUTH2_PROVIDER: dict[str, Any] = {}
+
+# Issuer REST API and VC-API (insignia.web.api).
+
+# Webhooks (insignia.web.webhooks).
+
+# LTI 1.3 (insignia.web.lti).
+
+# Pathways (insignia.web.pathways).
+
+# Security: login lockout, rate limits, privacy, backups (insignia.web.privacy, .ops, common).
+
+# Object storage for media and status lists (S3-compatible, django-storages).

@@ -28,5 +28,11 @@ urlpatterns = [
     path("", include("insignia.web.bulk.urls")),
     path("", include("insignia.web.verification.urls")),
     path("", include("insignia.web.talent.urls")),
+    path("", include("insignia.web.api.urls")),
+    path("", include("insignia.web.obapi.urls")),
+    path("", include("insignia.web.webhooks.urls")),
+    path("", include("insignia.web.lti.urls")),
+    path("", include("insignia.web.pathways.urls")),
+    path("", include("insignia.web.privacy.urls")),
     path("", include("insignia.web.public.urls")),
 ]

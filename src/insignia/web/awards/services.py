@@ -30,6 +30,7 @@ from insignia.web.awards.selectors import (
     claim_token_get,
     status_list_url,
 )
+from insignia.web.common import events
 from insignia.web.common.dates import add_months
 from insignia.web.common.errors import ApplicationError, NotFound
 from insignia.web.images.selectors import image_url
@@ -333,6 +334,7 @@ def credential_create(
         status_index=index,
         **(audit or {}),
     )
+    events.credentials_issued.send(sender=None, credentials=[credential])
     if recipient_user is not None:
         _attach(credential, recipient_user, now)
     else:
@@ -450,7 +452,7 @@ def credentials_create_many(
         processes=settings.INSIGNIA_SIGNING_PROCESSES,
     )
     credentials: list[Credential] = []
-    events: list[AuditEvent] = []
+    audit_events: list[AuditEvent] = []
     for position, ((pk, salt, email, valid_from, valid_until, recipient), document) in enumerate(
         zip(prepared, documents, strict=True)
     ):
@@ -475,7 +477,7 @@ def credentials_create_many(
                 supersede_kind="renewal" if email in renewable else "",
             )
         )
-        events.append(
+        audit_events.append(
             AuditEvent(
                 organisation=organisation,
                 actor=issued_by,
@@ -493,7 +495,8 @@ def credentials_create_many(
             )
         )
     Credential.objects.bulk_create(credentials)
-    AuditEvent.objects.bulk_create(events)
+    AuditEvent.objects.bulk_create(audit_events)
+    events.credentials_issued.send(sender=None, credentials=credentials)
     return credentials
 
 
@@ -561,6 +564,7 @@ def _revoke_many(
         )
         for credential in changed:
             credential.revoked_at, credential.revocation_reason = now, reason
+        events.credentials_revoked.send(sender=None, credentials=changed, reason=reason)
         done += len(changed)
     return done
 
@@ -648,6 +652,7 @@ def credential_suspend(
         now=now,
         reason=credential.suspension_reason,
     )
+    events.credential_suspended.send(sender=None, credential=credential)
     return credential
 
 
@@ -669,6 +674,7 @@ def credential_reinstate(
         obj=credential,
         now=now,
     )
+    events.credential_reinstated.send(sender=None, credential=credential)
     return credential
 
 
@@ -861,6 +867,7 @@ def _attach(credential: Credential, user: User, now: datetime) -> WalletItem:
             obj=credential,
             now=now,
         )
+        events.credential_claimed.send(sender=None, credential=credential, user=user)
     return wallet_add(user=user, credential=credential, now=now)
 
 

@@ -30,6 +30,7 @@ from insignia.web.achievements.services import achievement_draft_start
 from insignia.web.awards import engine
 from insignia.web.awards.models import Credential
 from insignia.web.awards.services import credential_create
+from insignia.web.common import events
 from insignia.web.common.errors import ApplicationError, NotFound
 from insignia.web.earning import files, selectors
 from insignia.web.earning.models import (
@@ -722,6 +723,7 @@ def application_submit(
         learner,
         now,
     )
+    events.application_submitted.send(sender=None, application=application)
     notify("submitted", application, to_learner=True)
     notify("to_review", application, to_roles=[Role.ASSESSOR], again=again)
     return application

@@ -12,6 +12,7 @@ from django.utils import timezone
 from insignia.web.accounts.models import User
 from insignia.web.accounts.selectors import user_verified_emails
 from insignia.web.awards.models import Credential
+from insignia.web.common import events
 from insignia.web.common.errors import ApplicationError
 from insignia.web.wallet import engine
 from insignia.web.wallet.models import ImportedCredential, WalletItem
@@ -20,9 +21,11 @@ from insignia.web.wallet.selectors import access_imported_credential, access_wal
 
 def wallet_add(*, user: User, credential: Credential, now: datetime | None = None) -> WalletItem:
     """Put a claimed credential in ``user``'s wallet (private; idempotent)."""
-    item, _ = WalletItem.objects.get_or_create(
+    item, created = WalletItem.objects.get_or_create(
         credential=credential, defaults={"user": user, "added_at": now or timezone.now()}
     )
+    if created:
+        events.wallet_item_added.send(sender=None, user=user, credential=credential, imported=None)
     return item
 
 
@@ -107,14 +110,17 @@ def imported_credential_create(
         source = ImportedCredential.Source.FILE
     else:
         source = ImportedCredential.Source.PASTE
-    return ImportedCredential.objects.create(
-        user=user,
-        source=source,
-        source_url=url.strip()[:2000],
-        filename=filename[:200],
-        imported_at=now,
-        **_imported_fields(read, user_verified_emails(user=user), now),
-    )
+    with transaction.atomic():
+        imported = ImportedCredential.objects.create(
+            user=user,
+            source=source,
+            source_url=url.strip()[:2000],
+            filename=filename[:200],
+            imported_at=now,
+            **_imported_fields(read, user_verified_emails(user=user), now),
+        )
+        events.wallet_item_added.send(sender=None, user=user, credential=None, imported=imported)
+    return imported
 
 
 @transaction.atomic
@@ -144,4 +150,7 @@ def imported_credential_verify(
 
 def imported_credential_delete(*, user: User, imported_id: uuid.UUID) -> None:
     """Remove an imported badge from the wallet (the badge itself lives on with its issuer)."""
-    access_imported_credential(user=user, imported_id=imported_id).delete()
+    with transaction.atomic():
+        imported = access_imported_credential(user=user, imported_id=imported_id)
+        events.wallet_item_removed.send(sender=None, user=user, credential=None, imported=imported)
+        imported.delete()

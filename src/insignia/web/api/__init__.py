@@ -1,0 +1,1 @@
+"""Issuer REST API (django-ninja): per-organisation API tokens with scopes; the VC-API."""

@@ -1,0 +1,1 @@
+"""Operating the platform: backup and restore."""

@@ -1,0 +1,1 @@
+"""Stackable credentials: pathways of requirements that lead to a goal badge."""

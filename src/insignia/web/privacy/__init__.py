@@ -1,0 +1,1 @@
+"""Learners' data export and account deletion."""

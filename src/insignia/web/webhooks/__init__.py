@@ -1,0 +1,1 @@
+"""Issuers' webhook subscriptions: signed (HMAC) event deliveries with retries and a log."""
