@@ -317,3 +317,30 @@ OAUTH2_PROVIDER: dict[str, Any] = {}
 # Security: login lockout, rate limits, privacy, backups (insignia.web.privacy, .ops, common).
 
 # Object storage for media and status lists (S3-compatible, django-storages).
+# With INSIGNIA_S3_BUCKET set, uploaded media (the "default" storage, under media/) and learners'
+# evidence files (the "evidence" storage, under evidence/, never public: served only through the
+# access-checked evidence view) live in an S3-compatible bucket, so any web process on any machine
+# sees the same files.  Badge images and status lists are rows in the database (PostgreSQL).
+INSIGNIA_S3_BUCKET = os.environ.get("INSIGNIA_S3_BUCKET", "")
+if INSIGNIA_S3_BUCKET:
+    _s3: dict[str, Any] = {
+        "bucket_name": INSIGNIA_S3_BUCKET,
+        "endpoint_url": os.environ.get("INSIGNIA_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("INSIGNIA_S3_REGION") or None,
+        "access_key": os.environ.get("INSIGNIA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("INSIGNIA_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": os.environ.get("INSIGNIA_S3_ADDRESSING_STYLE") or None,
+        "default_acl": None,  # the bucket's own policy (private); many S3 clones lack ACLs
+        "querystring_auth": True,  # any URL handed out is signed and short-lived
+        "querystring_expire": 300,
+        "file_overwrite": False,
+    }
+    _storages: dict[str, Any] = STORAGES  # the S3 options are not all strings
+    _storages["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "media"},
+    }
+    _storages["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "evidence"},
+    }

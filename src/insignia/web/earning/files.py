@@ -1,11 +1,12 @@
 """Learners' evidence files: checked by content, bounded in size, stored privately.
 
 Files are kept under ``settings.INSIGNIA_EVIDENCE_DIR`` (outside the static root; nothing
-serves that directory) at a path made only of UUIDs, so a learner's file name never touches
-the file system.  The type is decided by the bytes: a PDF must start like a PDF, an image must
-decode within the image app's decompression-bomb limits, a text file must be UTF-8 without
-control characters.  The name shown and offered on download is sanitised and given the
-extension of the detected type.
+serves that directory), or in the ``"evidence"`` storage when ``STORAGES`` names one (an S3
+bucket: see the settings' object-storage block), at a path made only of UUIDs, so a learner's
+file name never touches the file system.  The type is decided by the bytes: a PDF must start
+like a PDF, an image must decode within the image app's decompression-bomb limits, a text file
+must be UTF-8 without control characters.  The name shown and offered on download is
+sanitised and given the extension of the detected type.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
 
 from insignia.web.common.errors import ApplicationError
@@ -54,6 +58,11 @@ class StoredFile:
 
 def evidence_root() -> Path:
     return Path(settings.INSIGNIA_EVIDENCE_DIR)
+
+
+def evidence_storage() -> Storage | None:
+    """The configured ``"evidence"`` storage (object storage), or None for the private directory."""
+    return storages["evidence"] if "evidence" in settings.STORAGES else None
 
 
 def sniff(data: bytes) -> str | None:
@@ -137,11 +146,15 @@ def store_evidence_file(
     data = file.read(limit + 1)
     kind = check_evidence_file(data, allowed=allowed, max_bytes=limit)
     relative = f"{application_id}/{uuid.uuid4()}"
-    target = evidence_root() / relative
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
+    storage = evidence_storage()
+    if storage is not None:
+        relative = storage.save(relative, ContentFile(data))
+    else:
+        target = evidence_root() / relative
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
     return StoredFile(
         path=relative,
         name=sanitise_name(file.name or "", kind),
@@ -160,7 +173,24 @@ def evidence_file_path(relative: str) -> Path:
     return path
 
 
+def open_evidence_file(relative: str) -> IO[bytes]:
+    """Open a stored file for reading, wherever it is kept.
+
+    :raises OSError: when there is no such file (or the path leaves the evidence root).
+    """
+    storage = evidence_storage()
+    if storage is not None:
+        if relative.startswith("/") or ".." in relative.split("/") or not storage.exists(relative):
+            raise FileNotFoundError(relative)
+        return storage.open(relative, "rb")
+    return evidence_file_path(relative).open("rb")
+
+
 def delete_evidence_file(relative: str) -> None:
     """Remove a stored file (a replaced upload no revision refers to any more)."""
+    storage = evidence_storage()
+    if storage is not None:
+        storage.delete(relative)
+        return
     with contextlib.suppress(FileNotFoundError):
         evidence_file_path(relative).unlink()

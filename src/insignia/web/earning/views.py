@@ -218,7 +218,7 @@ def evidence(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse | FileRes
     item = selectors.access_evidence_item(user=request.user, item_id=item_id)
     if item.has_file:
         try:
-            handle = files.evidence_file_path(item.file_path).open("rb")
+            handle = files.open_evidence_file(item.file_path)
         except OSError:
             raise NotFound() from None
         response: HttpResponse | FileResponse = FileResponse(
