@@ -15,6 +15,7 @@ Environment variables:
 ``INSIGNIA_KEY_ENCRYPTION_KEY``    comma-separated base64url 32-byte keys; the first encrypts new
                                    signing keys, the others are still accepted for decryption
                                    (rotation).  Required unless ``DEBUG`` is on.
+``INSIGNIA_KEY_ENCRYPTION_KEY_FILE`` the same keys read from a file (one per line) instead.
 ``INSIGNIA_EVIDENCE_DIR``          where learners' evidence files are kept (default
                                    ``var/evidence``); never under the static root, never served
                                    except through the access-checked evidence view.
@@ -315,6 +316,46 @@ OAUTH2_PROVIDER: dict[str, Any] = {}
 # Pathways (insignia.web.pathways).
 
 # Security: login lockout, rate limits, privacy, backups (insignia.web.privacy, .ops, common).
+
+
+def read_key_encryption_keys(path: str | Path) -> list[bytes]:
+    """Read key-encryption keys from a file (``INSIGNIA_KEY_ENCRYPTION_KEY_FILE``): base64url
+    32-byte keys, one per line or comma-separated, the first encrypting; ``#`` starts a comment.
+
+    A file (a mounted secret) keeps the key out of the process environment, which child
+    processes inherit and crash reporters like to print.
+    """
+    try:
+        text = Path(path).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(
+            f"INSIGNIA_KEY_ENCRYPTION_KEY_FILE cannot be read: {exc}"
+        ) from None
+    items = [
+        item.strip()
+        for line in text.splitlines()
+        for item in line.split("#", 1)[0].split(",")
+        if item.strip()
+    ]
+    try:
+        keys = [base64.urlsafe_b64decode(item + "=" * (-len(item) % 4)) for item in items]
+    except ValueError:
+        raise ImproperlyConfigured("INSIGNIA_KEY_ENCRYPTION_KEY_FILE is not base64url.") from None
+    if not keys or any(len(key) != 32 for key in keys):
+        raise ImproperlyConfigured(
+            "INSIGNIA_KEY_ENCRYPTION_KEY_FILE must hold one or more 32-byte keys."
+        )
+    return keys
+
+
+if os.environ.get("INSIGNIA_KEY_ENCRYPTION_KEY_FILE"):
+    if _kek_text:
+        raise ImproperlyConfigured(
+            "Set INSIGNIA_KEY_ENCRYPTION_KEY or INSIGNIA_KEY_ENCRYPTION_KEY_FILE, not both."
+        )
+    INSIGNIA_KEY_ENCRYPTION_KEYS = read_key_encryption_keys(
+        os.environ["INSIGNIA_KEY_ENCRYPTION_KEY_FILE"]
+    )
 
 # Object storage for media and status lists (S3-compatible, django-storages).
 # With INSIGNIA_S3_BUCKET set, uploaded media (the "default" storage, under media/) and learners'

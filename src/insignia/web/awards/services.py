@@ -83,6 +83,15 @@ def status_list_publish(*, status_list: StatusList, now: datetime | None = None)
     status_list.published_version += 1
     status_list.published_at = now
     status_list.save(update_fields=["document", "published_version", "published_at"])
+    audit_record(
+        organisation=status_list.organisation,
+        actor=None,
+        action="status_list.signed",
+        obj=status_list,
+        now=now,
+        key=key.key_id,
+        version=status_list.published_version,
+    )
     return status_list
 
 
@@ -494,6 +503,21 @@ def credentials_create_many(
                 created_at=now,
             )
         )
+    audit_events.append(  # one signature batch: which key signed how many, at once
+        AuditEvent(
+            organisation=organisation,
+            actor=issued_by,
+            action="signature.batch",
+            object_type="SigningKey",
+            object_id=str(key.pk),
+            detail={
+                "key": key.key_id,
+                "count": len(credentials),
+                "achievement": str(achievement.pk),
+            },
+            created_at=now,
+        )
+    )
     Credential.objects.bulk_create(credentials)
     AuditEvent.objects.bulk_create(audit_events)
     events.credentials_issued.send(sender=None, credentials=credentials)

@@ -1,6 +1,7 @@
 """Encryption at rest for issuer private keys (AES-256-GCM with a key-encryption key).
 
-``settings.INSIGNIA_KEY_ENCRYPTION_KEYS`` is a list of 32-byte keys: the first encrypts, all
+``settings.INSIGNIA_KEY_ENCRYPTION_KEYS`` (from ``INSIGNIA_KEY_ENCRYPTION_KEY`` or the file named
+by ``INSIGNIA_KEY_ENCRYPTION_KEY_FILE``) is a list of 32-byte keys: the first encrypts, all
 of them decrypt (rotation: put the new key first, run ``manage.py rewrap_signing_keys``,
 then drop the old one).  Each ciphertext records the id of the KEK that made it and is bound
 to its signing key's id and organisation (associated data), so a blob copied onto another
@@ -16,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.views.decorators.debug import sensitive_variables
 
 _VERSION = b"\x01"
 
@@ -41,6 +43,7 @@ def current_kek_id() -> str:
     return kek_id(_keks()[0])
 
 
+@sensitive_variables("secret", "kek")
 def encrypt_private_key(secret: bytes, *, associated_data: bytes) -> tuple[str, bytes]:
     """Encrypt ``secret`` with the current KEK; return ``(kek_id, blob)``."""
     kek = _keks()[0]
@@ -49,6 +52,7 @@ def encrypt_private_key(secret: bytes, *, associated_data: bytes) -> tuple[str, 
     return kek_id(kek), blob
 
 
+@sensitive_variables("match")
 def decrypt_private_key(blob: bytes, *, kek: str, associated_data: bytes) -> bytes:
     """Decrypt a blob made by :func:`encrypt_private_key`.
 

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from insignia.web.accounts.models import User, normalise_email
 from insignia.web.accounts.selectors import user_by_email
@@ -79,8 +80,13 @@ def signing_key_create(
     return key
 
 
+@sensitive_variables("seed")
 def signing_key_open(*, key: SigningKey) -> engine.Signer:
-    """Decrypt a key for signing.  Callers must not keep the result beyond one operation."""
+    """Decrypt a key for signing.  Callers must not keep the result beyond one operation.
+
+    The only place a private key is decrypted for use (``tests/web/security`` checks that no
+    other module calls the keystore's decryption); ``seed`` is hidden from error reports.
+    """
     seed = decrypt_private_key(
         bytes(key.encrypted_private_key),
         kek=key.kek_id,
@@ -111,7 +117,17 @@ def signing_key_rotate(
             now=now,
             key_id=current.key_id,
         )
-    return signing_key_create(organisation=organisation, actor=actor, now=now)
+    key = signing_key_create(organisation=organisation, actor=actor, now=now)
+    audit_record(
+        organisation=organisation,
+        actor=actor,
+        action="signing_key.rotated",
+        obj=key,
+        now=now,
+        key_id=key.key_id,
+        replaces=current.key_id if current is not None else "",
+    )
+    return key
 
 
 @transaction.atomic
@@ -164,16 +180,34 @@ def signing_key_mark_compromised(
     return key
 
 
-def signing_keys_rewrap() -> int:
-    """Re-encrypt every private key with the current key-encryption key; return how many."""
+@sensitive_variables("seed")
+def signing_keys_rewrap(*, now: datetime | None = None) -> int:
+    """Re-encrypt every private key with the current key-encryption key; return how many.
+
+    Each key is rewrapped and audited in its own transaction (``signing_key.rewrapped``, with
+    the old and new KEK ids), so an interrupted run can simply be started again.
+    """
+    now = now or timezone.now()
     count = 0
     for key in SigningKey.objects.select_related("organisation").iterator():
         aad = _key_aad(key.organisation_id, key.pk)
+        old_kek = key.kek_id
         seed = decrypt_private_key(
-            bytes(key.encrypted_private_key), kek=key.kek_id, associated_data=aad
+            bytes(key.encrypted_private_key), kek=old_kek, associated_data=aad
         )
-        key.kek_id, key.encrypted_private_key = encrypt_private_key(seed, associated_data=aad)
-        key.save(update_fields=["kek_id", "encrypted_private_key"])
+        with transaction.atomic():
+            key.kek_id, key.encrypted_private_key = encrypt_private_key(seed, associated_data=aad)
+            key.save(update_fields=["kek_id", "encrypted_private_key"])
+            audit_record(
+                organisation=key.organisation,
+                actor=None,
+                action="signing_key.rewrapped",
+                obj=key,
+                now=now,
+                key_id=key.key_id,
+                from_kek=old_kek,
+                to_kek=key.kek_id,
+            )
         count += 1
     return count
 
