@@ -88,9 +88,18 @@ def detail(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _check_issuer(request: HttpRequest, credential_id: uuid.UUID) -> None:
+    """Access before the form: a person who may not act on this award gets the same 404 as
+    for an unknown one, whatever they posted."""
+    selectors.access_credential(
+        user=current_user(request), credential_id=credential_id, role=Role.ISSUER
+    )
+
+
 @login_required
 @require_POST
 def revoke(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
+    _check_issuer(request, credential_id)
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason for revoking the badge.")
@@ -121,6 +130,7 @@ def _lifecycle(request: HttpRequest, credential_id: uuid.UUID, run: Any, done: s
 @login_required
 @require_POST
 def suspend(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
+    _check_issuer(request, credential_id)
     form = SuspendForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason for suspending the badge.")
@@ -153,6 +163,7 @@ def reinstate(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def correct(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
+    _check_issuer(request, credential_id)
     form = CorrectForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say what was wrong, and check the corrected values.")

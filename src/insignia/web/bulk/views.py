@@ -97,6 +97,8 @@ def job(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    # Access before the form: others get the same 404 as for an unknown job.
+    selectors.access_bulk_job(user=current_user(request), job_id=job_id)
     form = StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Confirm that these people met the criteria.")
@@ -146,6 +148,8 @@ def cancel(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def revoke(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    # Access before the form: others get the same 404 as for an unknown job.
+    selectors.access_bulk_job(user=current_user(request), job_id=job_id)
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason for revoking these badges.")
