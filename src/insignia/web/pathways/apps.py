@@ -1,3 +1,5 @@
+"""Stackable credentials: pathways of requirements that lead to a goal badge."""
+
 from django.apps import AppConfig
 
 
@@ -6,3 +8,8 @@ class PathwaysConfig(AppConfig):
     label = "pathways"
     verbose_name = "Pathways"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from insignia.web.pathways import receivers
+
+        receivers.connect()
