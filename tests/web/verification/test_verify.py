@@ -259,3 +259,43 @@ def test_unknown_codes_fall_back_to_the_engines_message() -> None:
     assert meaning("something.new") is None
     explained = explain(Check("something.new", Outcome.FAIL, "Engine words."))
     assert explained.meaning == "Engine words." and explained.title == "something.new"
+
+
+def test_resume_expands_a_presentation_published_elsewhere(
+    client, badge, staff, published, offline
+) -> None:
+    other = award_services.credential_issue(
+        actor=staff["issuer"], achievement_id=published.pk, recipient_email="sam@example.com"
+    )
+    offline[f"{ELSEWHERE}/people/sam"] = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [json.loads(badge.document), json.loads(other.document)],
+    }
+    offline[f"{ELSEWHERE}/people/sam/list"] = [json.loads(badge.document)]
+    page = client.post(
+        reverse("verification:resume"),
+        {"text": f"{ELSEWHERE}/people/sam\n{ELSEWHERE}/people/sam/list"},
+        follow=True,
+    ).content.decode()
+    assert "3 of 3 badges verified" in page
+
+
+def test_resume_keeps_an_unreachable_address_as_one_failed_badge(client, db, offline) -> None:
+    page = client.post(
+        reverse("verification:resume"), {"text": f"{ELSEWHERE}/nothing-here"}, follow=True
+    ).content.decode()
+    assert "0 of 1 badge verified" in page
+
+
+def test_a_presentation_of_forgeries_verifies_none(client, badge, offline) -> None:
+    forged = json.loads(badge.document)
+    forged["credentialSubject"]["achievement"]["name"] = "Brain Surgery"
+    offline[f"{ELSEWHERE}/people/mallory"] = {
+        "type": "VerifiablePresentation",
+        "verifiableCredential": forged,
+    }
+    page = client.post(
+        reverse("verification:resume"), {"text": f"{ELSEWHERE}/people/mallory"}, follow=True
+    ).content.decode()
+    assert "0 of 1 badge verified" in page

@@ -3,6 +3,7 @@ verifying it with the engine (through :mod:`insignia.web.verification.engine`)."
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,7 +11,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from insignia.core.errors import InsigniaError
 from insignia.core.fetch import Fetcher
+from insignia.core.jsonio import parse_json
 from insignia.web.verification import engine
 from insignia.web.verification.describe import Summary, summarise
 from insignia.web.verification.explain import input_problem
@@ -150,11 +153,63 @@ def _own_profile_badges(url: str) -> list[Given] | None:
     ]
 
 
-def resume_expand(*, files: Sequence[Given], addresses: Sequence[str], limit: int) -> list[Given]:
-    """The badges of a résumé: files, badge addresses, and every public badge of a learner's
-    profile address on this site (at most ``limit`` in all)."""
+def _credentials_in(value: object) -> list[object] | None:
+    """The credentials a fetched JSON document holds when it is a collection of them: a
+    Verifiable Presentation (what wallets and other platforms export as a "profile"), an
+    object with a ``verifiableCredential`` list, or a plain JSON array.  ``None`` for anything
+    else (a single badge, which is verified as such)."""
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, dict):
+        return None
+    types = value.get("type")
+    types = types if isinstance(types, list) else [types]
+    held = value.get("verifiableCredential")
+    if "VerifiablePresentation" in types or isinstance(held, list):
+        return held if isinstance(held, list) else ([] if held is None else [held])
+    return None
+
+
+def _presented_badges(url: str, fetcher: Fetcher) -> list[Given] | None:
+    """The badges behind a profile address elsewhere that answers with a collection of
+    credentials (see :func:`_credentials_in`); ``None`` when it does not (or cannot be
+    fetched), so that the address is verified as one badge and its problem shown there."""
+    try:
+        document = fetcher.fetch(url, accept="application/ld+json, application/json")
+        if not 200 <= document.status < 300:
+            return None
+        items = _credentials_in(parse_json(document.body))
+    except InsigniaError:
+        return None
+    if items is None:
+        return None
+    found = []
+    for item in items:
+        if isinstance(item, str):  # a VC-JWT (or an enveloped credential's compact form)
+            found.append(Given("text", item.encode("utf-8"), url))
+        else:
+            found.append(Given("text", json.dumps(item).encode("utf-8"), url))
+    return found
+
+
+def resume_expand(
+    *,
+    files: Sequence[Given],
+    addresses: Sequence[str],
+    limit: int,
+    fetcher: Fetcher | None = None,
+) -> list[Given]:
+    """The badges of a résumé (at most ``limit`` in all): files; every public badge of a
+    learner's profile address on this site; every credential of an address elsewhere that
+    answers with a presentation or list of credentials; and other addresses as one badge each.
+    Addresses elsewhere are fetched through the verifier's fetcher (no private addresses)."""
     found = list(files)
+    outside = fetcher if fetcher is not None else engine.verifier_fetcher()
     for address in addresses:
+        if len(found) >= limit:
+            break
         badges = _own_profile_badges(address)
+        if badges is None:
+            badges = _presented_badges(address, outside)
         found.extend(badges if badges is not None else [Given("url", address.encode("utf-8"))])
     return found[:limit]
