@@ -311,7 +311,9 @@ OAUTH2_PROVIDER: dict[str, Any] = {}
 
 # Webhooks (insignia.web.webhooks).
 
-# LTI 1.3 (insignia.web.lti).
+# LTI 1.3 (insignia.web.lti).  Platform URLs (key sets, tokens, results) must be https on
+# public addresses; INSIGNIA_LTI_ALLOW_INSECURE lifts that for development and tests only.
+INSIGNIA_LTI_ALLOW_INSECURE = env_bool("INSIGNIA_LTI_ALLOW_INSECURE", DEBUG)
 
 # Pathways (insignia.web.pathways).
 
