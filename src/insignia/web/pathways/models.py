@@ -159,6 +159,8 @@ class PathwayProgress(models.Model):
     met = models.PositiveIntegerField()
     total = models.PositiveIntegerField()
     satisfied = models.BooleanField(default=False)
+    #: The ids of the requirements (leaves) the learner held a valid badge for.
+    met_requirements = models.JSONField(default=list)
     updated_at = models.DateTimeField()
 
     class Meta:

@@ -398,3 +398,87 @@ def pathway_funnel(*, pathway: Pathway) -> Funnel:
     started = {learner for learner, met, _ in rows if met >= 1} | completed
     progressed = {learner for learner, met, total in rows if total and 2 * met >= total}
     return Funnel(len(started), len(progressed | completed), len(completed))
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayNode:
+    """A requirement as pages show it: its words, where to earn it, whether it is met."""
+
+    row: Requirement
+    label: str
+    link: str
+    met: bool | None
+    children: list[DisplayNode]
+    depth: int
+
+    @property
+    def is_group(self) -> bool:
+        return self.row.is_group
+
+    @property
+    def rule(self) -> str:
+        if self.row.kind == Requirement.Kind.AT_LEAST:
+            return f"At least {self.row.n} of these"
+        return "All of these"
+
+
+def display_tree(pathway: Pathway, outcome: tree.Outcome | None = None) -> DisplayNode | None:
+    """The requirement rows as a nested structure for templates (with ``outcome``: met or
+    not per node)."""
+    rows = requirement_rows(pathway)
+    by_key = {str(r.pk): r for r in rows}
+    by_parent: dict[uuid.UUID | None, list[Requirement]] = {}
+    for r in rows:
+        by_parent.setdefault(r.parent_id, []).append(r)
+
+    def node(row: Requirement, depth: int) -> DisplayNode:
+        children = sorted(by_parent.get(row.pk, []), key=lambda r: (r.position, str(r.pk)))
+        leaf = tree.Leaf(row.kind, "", "", str(row.pk))
+        return DisplayNode(
+            row=row,
+            label="" if row.is_group else requirement_label(row),
+            link="" if row.is_group else leaf_link(leaf, by_key),
+            met=outcome.met.get(str(row.pk)) if outcome is not None else None,
+            children=[node(c, depth + 1) for c in children],
+            depth=depth,
+        )
+
+    roots = by_parent.get(None, [])
+    return node(roots[0], 1) if roots else None
+
+
+def group_choices(pathway: Pathway) -> list[tuple[str, str]]:
+    """The groups of a tree, for the builder's "add to" select ("Top group", "Group 2 › …")."""
+    root = display_tree(pathway)
+    found: list[tuple[str, str]] = []
+
+    def walk(node: DisplayNode, name: str) -> None:
+        found.append((str(node.row.pk), f"{name} ({node.rule.lower()})"))
+        groups = [c for c in node.children if c.is_group]
+        for i, child in enumerate(groups, start=1):
+            walk(child, f"{name} › group {i}")
+
+    if root is not None:
+        walk(root, "Top group")
+    return found
+
+
+def requirement_reach(*, pathway: Pathway) -> list[tuple[str, int]]:
+    """For each requirement (leaf): how many learners who started hold it — where learners
+    drop off shows as the requirements few of them reach."""
+    rows = [r for r in requirement_rows(pathway) if not r.is_group]
+    counts = dict.fromkeys((str(r.pk) for r in rows), 0)
+    for met in PathwayProgress.objects.filter(pathway=pathway, met__gte=1).values_list(
+        "met_requirements", flat=True
+    ):
+        for key in met or []:
+            if key in counts:
+                counts[key] += 1
+    return [(requirement_label(r), counts[str(r.pk)]) for r in rows]
+
+
+def public_pathways(*, organisation: Organisation | None = None) -> QuerySet[Pathway]:
+    found = Pathway.objects.filter(is_active=True, is_public=True)
+    if organisation is not None:
+        found = found.filter(organisation=organisation)
+    return found.select_related("organisation", "goal__current_version__image")

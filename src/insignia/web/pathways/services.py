@@ -402,6 +402,7 @@ def _record_progress(pathway: Pathway, user: User, outcome: tree.Outcome, now: d
         "met": outcome.have,
         "total": outcome.need,
         "satisfied": outcome.satisfied,
+        "met_requirements": sorted(key for key, met in outcome.met.items() if met),
         "updated_at": now,
     }
     if (
