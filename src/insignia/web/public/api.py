@@ -2,6 +2,9 @@
 
 ``GET /api/v1/credentials/{id}/verification``  the live verification of a public badge.
 ``GET /api/v1/issuers/{id}/achievements``      the badges an issuer awards now.
+
+The same API carries the token-authenticated issuer REST API and the VC-API (routers of the
+``api`` app, mounted at the end of this module).
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ api = NinjaAPI(
     title="Insignia public API",
     version="1",
     urls_namespace="api",
-    docs_url=None,  # the interactive docs load scripts from a CDN; the schema stays available
+    # The interactive docs are served by the api app at /api/docs, from our own static files
+    # (ninja's default page would load them from a CDN, which the CSP refuses).
+    docs_url=None,
 )
 
 
@@ -91,3 +96,14 @@ def issuer_achievements(request: HttpRequest, organisation_id: uuid.UUID) -> lis
 from insignia.web.verification.api import router as verification_router  # noqa: E402
 
 api.add_router("/verify", verification_router)
+
+# The issuer REST API and the VC-API (token-authenticated; see docs/api.md).
+from insignia.web.api import errors as api_errors  # noqa: E402
+from insignia.web.api import issuer as issuer_api  # noqa: E402
+from insignia.web.api import vcapi  # noqa: E402
+
+api.add_router("/achievements", issuer_api.achievements)
+api.add_router("/credentials", issuer_api.credentials)
+api.add_router("/bulk-jobs", issuer_api.bulk)
+api.add_router("/vc", vcapi.router)
+api_errors.install(api)
