@@ -304,8 +304,45 @@ LOGGING = {
 
 # --- Per-app settings.  Each block belongs to one app; edit only your app's block. ---------
 
-# OB 3.0 API and OAuth 2.0 (insignia.web.obapi; django-oauth-toolkit underneath).
-OAUTH2_PROVIDER: dict[str, Any] = {}
+# OB 3.0 API and OAuth 2.0 (insignia.web.obapi; django-oauth-toolkit underneath).  Tokens
+# are stored as hashes; PKCE with S256 is required; a refresh token works once (rotated) and a
+# replayed one revokes what it had become.  See docs/ob-api.md.
+OAUTH2_PROVIDER: dict[str, Any] = {
+    "SCOPES": {
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly": (
+            "Read the learner's credentials"
+        ),
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert": (
+            "Add credentials to the learner's wallet"
+        ),
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.readonly": (
+            "Read the learner's profile"
+        ),
+        "https://purl.imsglobal.org/spec/ob/v3p0/scope/profile.update": (
+            "Update the learner's profile"
+        ),
+    },
+    "DEFAULT_SCOPES": [],
+    "SCOPES_BACKEND_CLASS": "insignia.web.obapi.scopes.ObScopes",
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+# Named so that migrations can depend on the (swappable) model; the toolkit's own default.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# Where the discovery document's privacy policy and terms point (default: the API's own page).
+INSIGNIA_OB_API_PRIVACY_POLICY_URL = os.environ.get("INSIGNIA_OB_API_PRIVACY_POLICY_URL", "")
+INSIGNIA_OB_API_TERMS_URL = os.environ.get("INSIGNIA_OB_API_TERMS_URL", "")
 
 # Issuer REST API and VC-API (insignia.web.api).  The interactive docs at /api/docs run
 # django-ninja's bundled copy of Swagger UI, served as this site's own static files (no CDN).
