@@ -487,3 +487,58 @@ def _pattern(name: str) -> Any:
         next(p.pattern for p in resolver.url_patterns if getattr(p, "name", None) == short)
         or uuid.uuid4()
     )
+
+
+# --- CSRF and framing, on the same routes -----------------------------------------------------
+
+#: POST routes without a CSRF token, on purpose: the public verifier (its JSON API and its
+#: forms) acts for nobody — it changes no one's data and reads no one's account — so a forged
+#: submission gains an attacker nothing, and the page works for visitors who block cookies.
+CSRF_EXEMPT = {"api:verify_badge", "verification:verify", "verification:resume"}
+#: The one route made to be framed by other sites (the badge card for blogs and portfolios).
+FRAMEABLE = {"sharing:embed"}
+#: Framed by this site only: the live previews of the sharing toolkit.
+SAME_ORIGIN_FRAMEABLE = {"sharing:snippet_preview"}
+
+
+def _first_allowed(policy: frozenset[str]) -> str:
+    return next(p for p in PEOPLE if p in policy)
+
+
+def test_every_form_route_enforces_csrf(world: World) -> None:
+    """Signed in as someone who may post, but without the CSRF token: refused with 403."""
+    unprotected = []
+    for name, route in sorted(MATRIX.items()):
+        if not route.post or name in CSRF_EXEMPT:
+            continue
+        client = Client(enforce_csrf_checks=True)
+        person = world.people[_first_allowed(route.post)]
+        if person is not None:
+            client.force_login(person)
+        with transaction.atomic():
+            data = {k: world.ids[v] for k, v in route.data}
+            response = client.post(_url(world, name, route), data)
+            transaction.set_rollback(True)
+        if response.status_code != 403:
+            unprotected.append(name)
+    assert unprotected == []
+
+
+def test_pages_refuse_to_be_framed_except_the_embed(world: World) -> None:
+    framable = []
+    for name, route in sorted(MATRIX.items()):
+        if not route.get:
+            continue
+        client = _client(world.people[_first_allowed(route.get)])
+        response = client.get(_url(world, name, route))
+        if response.streaming:
+            b"".join(response.streaming_content)
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        policy = response.get("Content-Security-Policy", "")
+        if name in SAME_ORIGIN_FRAMEABLE:
+            assert response.get("X-Frame-Options") == "SAMEORIGIN", name
+            assert "frame-ancestors 'self'" in policy, name
+        elif response.get("X-Frame-Options") != "DENY" or "frame-ancestors 'none'" not in policy:
+            framable.append(name)
+    assert framable == sorted(FRAMEABLE)

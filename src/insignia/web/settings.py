@@ -297,6 +297,13 @@ if env_bool("INSIGNIA_BEHIND_PROXY"):
 
 LOGGING = {
     "version": 1,
+# HSTS once the site is served over HTTPS (Django sends it only on secure requests): a year by
+# default; INSIGNIA_HSTS_SECONDS=0 turns it off while a deployment is being tried out.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("INSIGNIA_HSTS_SECONDS", "31536000" if _base.scheme == "https" else "0")
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("INSIGNIA_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_SSL_REDIRECT = env_bool("INSIGNIA_SSL_REDIRECT")
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
