@@ -359,7 +359,13 @@ from importlib.util import find_spec as _find_spec  # noqa: E402
 _ninja_spec = _find_spec("ninja")
 STATICFILES_DIRS = [Path(str(_ninja_spec.origin)).parent / "static"] if _ninja_spec else []
 
-# Webhooks (insignia.web.webhooks).
+# Webhooks (insignia.web.webhooks).  Loopback targets (and plain http to them) only when
+# allowed: development and tests; never in production.  Delivery n fails → retry after
+# BASE × 3^(n-1) seconds ±20 %, up to MAX_ATTEMPTS attempts (defaults: some 27 hours).
+INSIGNIA_WEBHOOKS_ALLOW_LOOPBACK = env_bool("INSIGNIA_WEBHOOKS_ALLOW_LOOPBACK")
+INSIGNIA_WEBHOOKS_TIMEOUT = float(os.environ.get("INSIGNIA_WEBHOOKS_TIMEOUT", "10"))
+INSIGNIA_WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("INSIGNIA_WEBHOOKS_MAX_ATTEMPTS", "8"))
+INSIGNIA_WEBHOOKS_RETRY_BASE = float(os.environ.get("INSIGNIA_WEBHOOKS_RETRY_BASE", "90"))
 
 # LTI 1.3 (insignia.web.lti).  Platform URLs (key sets, tokens, results) must be https on
 # public addresses; INSIGNIA_LTI_ALLOW_INSECURE lifts that for development and tests only.
