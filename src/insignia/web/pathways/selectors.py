@@ -360,6 +360,12 @@ def leaf_link(leaf: tree.Leaf, rows: dict[str, Requirement]) -> str:
     return row.url
 
 
+def missing_links(pathway: Pathway, outcome: tree.Outcome) -> list[tuple[str, str]]:
+    """What is still missing, each with where to earn it."""
+    rows = {str(r.pk): r for r in requirement_rows(pathway)}
+    return [(leaf.label, leaf_link(leaf, rows)) for leaf in outcome.missing]
+
+
 # --- issuer pages -----------------------------------------------------------------------------
 
 

@@ -270,6 +270,11 @@ def decide(request: HttpRequest, pathway_id: uuid.UUID, completion_id: uuid.UUID
     return redirect("pathways:reviews", pathway.pk)
 
 
+def _short(label: str, most: int = 24) -> str:
+    """A chart label that fits beside its bar (the table beside the chart has it whole)."""
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
+
+
 @login_required
 @require_safe
 def analytics(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
@@ -292,7 +297,7 @@ def analytics(request: HttpRequest, pathway_id: uuid.UUID) -> HttpResponse:
             "reach_chart": bar_chart(
                 chart_id="pathway-reach",
                 title="Learners who started, by requirement they hold",
-                bars=reach,
+                bars=[(_short(label), n) for label, n in reach],
                 colour="#3730a3",
             )
             if reach
@@ -307,7 +312,8 @@ def progress(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     items = []
     for p in selectors.learner_progress(user=user):
-        items.append((p, selectors.display_tree(p.pathway, p.outcome)))
+        missing = selectors.missing_links(p.pathway, p.outcome)
+        items.append((p, selectors.display_tree(p.pathway, p.outcome), missing))
     return render(request, "pathways/progress.html", {"items": items})
 
 
