@@ -119,8 +119,14 @@ def read_xlsx(data: bytes) -> Table:
     except Exception as exc:
         raise _reject("The file is not a readable XLSX workbook.") from exc
     try:
+        # Read-only workbooks parse each sheet's XML lazily, while the rows are iterated: a
+        # damaged sheet fails here, not in load_workbook.
         sheet = workbook.worksheets[0]
         return _table(sheet.iter_rows(values_only=True))
+    except ApplicationError:
+        raise
+    except Exception as exc:
+        raise _reject("The file is not a readable XLSX workbook (a sheet is damaged).") from exc
     finally:
         workbook.close()
 
