@@ -17,7 +17,7 @@ from insignia.web.accounts.models import User
 from insignia.web.achievements.models import Achievement
 from insignia.web.awards.services import credential_create
 from insignia.web.common.errors import ApplicationError
-from insignia.web.issuers.keystore import encrypt_private_key
+from insignia.web.issuers.keystore import decrypt_private_key, encrypt_private_key
 from insignia.web.issuers.models import Role
 from insignia.web.issuers.selectors import access_organisation, has_role, user_roles
 from insignia.web.issuers.services import audit_record
@@ -280,3 +280,36 @@ def lti_award(
         if award is None:
             raise
         return award, False
+
+
+def platform_keys_rewrap(*, now: datetime | None = None) -> int:
+    """Re-encrypt every registration's tool private key with the current key-encryption key
+    (KEK rotation, beside ``rewrap_signing_keys``); return how many.
+
+    Each key is rewrapped and audited in its own transaction, so an interrupted run can be
+    started again.
+    """
+    now = now or timezone.now()
+    count = 0
+    for platform in Platform.objects.select_related("organisation").iterator():
+        old_kek = platform.kek_id
+        secret = decrypt_private_key(
+            bytes(platform.tool_private_key_encrypted),
+            kek=old_kek,
+            associated_data=key_aad(platform),
+        )
+        with transaction.atomic():
+            platform.kek_id, blob = encrypt_private_key(secret, associated_data=key_aad(platform))
+            platform.tool_private_key_encrypted = blob
+            platform.save(update_fields=["kek_id", "tool_private_key_encrypted"])
+            audit_record(
+                organisation=platform.organisation,
+                actor=None,
+                action="lti.tool_key_rewrapped",
+                obj=platform,
+                now=now,
+                from_kek=old_kek,
+                to_kek=platform.kek_id,
+            )
+        count += 1
+    return count
