@@ -372,6 +372,10 @@ INSIGNIA_WEBHOOKS_RETRY_BASE = float(os.environ.get("INSIGNIA_WEBHOOKS_RETRY_BAS
 INSIGNIA_LTI_ALLOW_INSECURE = env_bool("INSIGNIA_LTI_ALLOW_INSECURE", DEBUG)
 
 # Pathways (insignia.web.pathways).
+# Requirement trees: how deep groups may nest, and how many requirements one pathway may have.
+# Run `python -m insignia.web.manage pathways_sweep` daily: expiry has no event of its own.
+INSIGNIA_PATHWAY_MAX_DEPTH = int(os.environ.get("INSIGNIA_PATHWAY_MAX_DEPTH", "4"))
+INSIGNIA_PATHWAY_MAX_REQUIREMENTS = int(os.environ.get("INSIGNIA_PATHWAY_MAX_REQUIREMENTS", "50"))
 
 # Security: login lockout, rate limits, privacy, backups (insignia.web.privacy, .ops, common).
 
