@@ -380,6 +380,10 @@ def _issue_chunk(job_id: uuid.UUID, size: int, result_descriptions: Any) -> bool
                 skipped=job.skipped,
             )
             return False
+        # One chunk per badge at a time: two jobs for the same badge (different files naming
+        # the same people) would otherwise both see "not a holder yet" and both issue.  The
+        # lock is the badge row; the holder check below then sees the other's committed awards.
+        Achievement.objects.select_for_update().filter(pk=job.achievement_id).first()
         holders = _holders(job.achievement, [row.data["email"] for row in rows])
         skipped = [row for row in rows if row.data["email"] in holders]
         todo = [row for row in rows if row.data["email"] not in holders]
