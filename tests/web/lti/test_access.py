@@ -275,3 +275,12 @@ def test_launch_against_a_private_platform_is_refused_in_production(
     response = client.post(reverse("lti:launch", args=[registration.pk]), fields)
     assert response.status_code == 400
     assert not any("/jwks" in line for line in fake.log)
+
+
+def test_dashboard_links_the_platforms_page_for_issuers_only(
+    org: Organisation, staff: dict[str, User], client_for: Any
+) -> None:
+    target = reverse("lti:platform_list", args=[org.pk])
+    dashboard = reverse("issuers:dashboard", args=[org.pk])
+    assert target in client_for(staff["issuer"]).get(dashboard).content.decode()
+    assert target not in client_for(staff["designer"]).get(dashboard).content.decode()
