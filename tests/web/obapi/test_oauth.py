@@ -13,6 +13,7 @@ from oauth2_provider.models import AccessToken, Application
 
 from insignia.web.obapi import registration, scopes, services
 from tests.web.obapi.conftest import REDIRECT, metadata, pkce_pair
+from tests.web.test_accessibility import audit
 
 AUTHORIZE = "/ims/ob/v3p0/oauth/authorize"
 TOKEN = "/ims/ob/v3p0/oauth/token"
@@ -220,3 +221,59 @@ def test_token_endpoint_needs_the_client_secret(registered, learner, client_for)
         **basic(application, "wrong-secret"),
     )
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+
+
+def test_consent_and_privacy_pages_pass_the_accessibility_audit(
+    registered, learner, client_for
+) -> None:
+    application, _ = registered
+    _, challenge = pkce_pair()
+    browser = client_for(learner)
+    for response in (
+        browser.get(AUTHORIZE, authorize_params(application, challenge)),
+        browser.get("/ims/ob/v3p0/privacy"),
+    ):
+        assert response.status_code == 200
+        page = audit(response.content.decode())
+        assert page.lang and page.h1 == 1 and page.scripts == 0
+        assert {"main", "header", "footer", "nav"} <= page.tags
+        assert all(img.get("alt") is not None for img in page.images)
+        assert 'href="#main"' in response.content.decode()
+
+
+def test_a_replayed_refresh_token_revokes_what_it_became(registered, learner, client_for) -> None:
+    application, secret = registered
+    verifier, challenge = pkce_pair()
+    browser = client_for(learner)
+    fields = consent(browser, authorize_params(application, challenge))
+    code = redirect_query(browser.post(AUTHORIZE, {**fields, "allow": "Authorize"}))["code"][0]
+    first = (
+        Client()
+        .post(
+            TOKEN,
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": REDIRECT,
+                "code_verifier": verifier,
+            },
+            **basic(application, secret),
+        )
+        .json()
+    )
+
+    def refresh(token: str) -> Any:
+        return Client().post(
+            TOKEN,
+            {"grant_type": "refresh_token", "refresh_token": token},
+            **basic(application, secret),
+        )
+
+    second = refresh(first["refresh_token"]).json()
+    stolen = refresh(first["refresh_token"])
+    assert stolen.status_code == 400 and stolen.json()["error"] == "invalid_grant"
+    assert refresh(second["refresh_token"]).status_code == 400
+    profile = Client().get(
+        "/ims/ob/v3p0/profile", HTTP_AUTHORIZATION=f"Bearer {second['access_token']}"
+    )
+    assert profile.status_code == 401
