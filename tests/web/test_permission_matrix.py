@@ -214,6 +214,15 @@ MATRIX: dict[str, Route] = {
     # --- employers --------------------------------------------------------------------------
     "talent:search": Route(("employer",), get=RECRUITER),
     "talent:candidate": Route(("employer", "talent_profile"), get=RECRUITER),
+    # --- webhooks (owners only: the secrets sign what the organisation's systems trust) ----
+    "webhooks:list": Route(("org",), get=OWNER),
+    "webhooks:create": Route(("org",), get=OWNER, post=OWNER),
+    "webhooks:detail": Route(("org", "webhook"), get=OWNER, post=OWNER),
+    "webhooks:rotate": Route(("org", "webhook"), post=OWNER),
+    "webhooks:test": Route(("org", "webhook"), post=OWNER),
+    "webhooks:delete": Route(("org", "webhook"), post=OWNER),
+    "webhooks:delivery": Route(("org", "webhook", "webhook_delivery"), get=OWNER),
+    "webhooks:redeliver": Route(("org", "webhook", "webhook_delivery"), post=OWNER),
 }
 
 # What a private badge shows to people other than its holder: the public routes of a badge
@@ -350,6 +359,18 @@ def world(
     token = award_services.claim_token_create(credential=pending)
     assert ClaimToken.objects.filter(credential=pending).exists()
 
+    from insignia.web.webhooks import services as webhook_services
+
+    webhook = webhook_services.subscription_create(
+        actor=staff["owner"],
+        organisation_id=org.pk,
+        url="https://hooks.northbridge.example/insignia",
+        events=["credential.issued"],
+    )
+    webhook_delivery = webhook_services.subscription_send_test(
+        actor=staff["owner"], subscription_id=webhook.pk
+    )
+
     people_: dict[str, User | None] = {
         "anonymous": None,
         "learner": learner,
@@ -387,6 +408,8 @@ def world(
         "claim_token": token,
         "exchange_token": exchange_token(WalletItem.objects.get(credential=shown)),
         "designer_id": staff["designer"].pk,
+        "webhook": webhook.pk,
+        "webhook_delivery": webhook_delivery.pk,
     }
     return World(people=people_, ids=ids)
 
