@@ -300,3 +300,27 @@ def test_the_command_sends_due_deliveries(subscribe, receiver, award, capsys) ->
     call_command("deliver_webhooks")
     assert "2 delivered" in capsys.readouterr().out
     assert len(receiver.requests) == 2
+
+
+def test_the_task_sends_its_batch_and_follows_up_on_retries(
+    subscribe, receiver, award, clock
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from insignia.web.webhooks.tasks import webhook_deliveries_task
+
+    subscribe(receiver.url, [EventType.CREDENTIAL_ISSUED])
+    award("a@example.org")
+    award("b@example.org")
+    ids = [str(pk) for pk in Delivery.objects.order_by("created_at").values_list("pk", flat=True)]
+    receiver.statuses = [503]  # the first answer is an outage, the second a success
+    assert webhook_deliveries_task.call(ids) == {"pending": 1, "delivered": 1}
+    pending = Delivery.objects.get(state="pending")
+    [follow_up] = DBTaskResult.objects.filter(task_path__endswith="webhook_deliveries_task")
+    assert follow_up.args_kwargs["args"] == [[str(pending.pk)]]
+    assert follow_up.run_after - pending.next_attempt_at == timedelta(seconds=30)
+    clock.now = follow_up.run_after  # the worker runs it when it is due
+    counts = services.deliveries_send(delivery_ids=follow_up.args_kwargs["args"][0], clock=clock)
+    assert counts == {"delivered": 1}
+    assert DBTaskResult.objects.filter(task_path__endswith="webhook_deliveries_task").count() == 1
+    assert len(receiver.requests) == 3
