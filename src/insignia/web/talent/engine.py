@@ -21,3 +21,9 @@ def revocation_reader(bits: bytes) -> Callable[[int], bool]:
 def is_revoked(bits: bytes, index: int) -> bool:
     """Whether the status list ``bits`` mark entry ``index`` as revoked."""
     return revocation_reader(bits)(index)
+
+
+def revoked_in_byte(byte: bytes, index: int) -> bool:
+    """Whether entry ``index`` is revoked, given only the byte of the list that holds it
+    (``bits[index // 8]``): search reads that byte from the database, not the whole list."""
+    return BitstringStatusList(byte).get(index % 8) == 1

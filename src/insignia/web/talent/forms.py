@@ -91,3 +91,34 @@ class ContactForm(forms.Form):
     message = forms.CharField(
         label="Message", max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
     )
+
+
+class SkillGroupForm(forms.Form):
+    name = forms.CharField(label="Name shown to recruiters", max_length=200)
+    aliases = forms.CharField(
+        label="Wordings that mean this skill",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One per line, as issuers write them (case and accents do not matter), or "
+        "framework:code. A wording listed under another skill moves here.",
+    )
+
+    def clean_aliases(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["aliases"].splitlines()]
+        found = [line for line in lines if line]
+        if len(found) > 200:
+            raise forms.ValidationError("At most 200 wordings per skill.")
+        return found
+
+
+class SkillMergeForm(forms.Form):
+    into = forms.CharField(
+        label="Merge into the skill",
+        max_length=200,
+        help_text="Its name or one of its wordings. This skill's wordings and badges then count "
+        "as that skill.",
+    )
+
+
+class SkillFilterForm(forms.Form):
+    q = forms.CharField(label="Name or wording", max_length=200, required=False)

@@ -10,6 +10,7 @@ withdraws has their rows deleted in the same transaction: nothing outlives the w
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
@@ -106,10 +107,57 @@ class BadgeSkill(models.Model):
                 ],
                 name="talent_skill_search",
             ),
+            # "From these issuers": one range per (skill, issuer).
+            models.Index(
+                fields=["skill", "organisation", "profile", "issued_at", "valid_until"],
+                name="talent_skill_issuer",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.badge_id} · {self.skill_id}"
+
+
+#: ``ProfileSkill.valid_until`` of skills shown by a badge that never expires (a real date keeps
+#: the expiry test a plain index range, ``valid_until > now``, on every database).
+FOREVER = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+class ProfileSkill(models.Model):
+    """The search summary: one row per (candidate, canonical skill) they can be found by.
+
+    It is the aggregate of :class:`BadgeSkill` (kept equal to it by the services, in the same
+    transaction as every change of the index), so that "all of A, B; any of C" is a handful of
+    index range scans over candidates instead of a grouping over badges.  Expiry stays a query-
+    time test: ``valid_until`` is the latest expiry among the badges (``FOREVER`` if one never
+    expires), ``latest_issued_at`` the most recent of them (for ranking and "earned after").
+    """
+
+    profile = models.ForeignKey(TalentProfile, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    latest_issued_at = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    badges = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["profile", "skill"], name="talent_profile_skill"),
+        ]
+        indexes = [  # noqa: RUF012
+            # Grouping by candidate within a skill, reading the index alone.
+            models.Index(
+                fields=["skill", "profile", "valid_until", "latest_issued_at"],
+                name="talent_ps_group",
+            ),
+            # One skill, most recent first: the top of a page without visiting the rest.
+            models.Index(
+                fields=["skill", "-latest_issued_at", "valid_until", "profile"],
+                name="talent_ps_recent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} · {self.skill_id}"
 
 
 class ContactRequest(models.Model):

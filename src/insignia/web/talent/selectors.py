@@ -7,18 +7,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import BinaryField, Count, F, Max, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from insignia.web.accounts.models import User
-from insignia.web.awards.models import Credential, StatusList
 from insignia.web.common.errors import NotFound
 from insignia.web.issuers.models import Membership, Organisation, Role
 from insignia.web.talent import engine
 from insignia.web.talent.models import (
     BadgeSkill,
     DiscoverableBadge,
+    ProfileSkill,
     Skill,
     SkillSynonym,
     TalentProfile,
@@ -70,6 +72,30 @@ def access_candidate(
     if found is None:
         raise NotFound()
     return found
+
+
+def access_skill_admin(*, user: User) -> None:
+    """Only site staff edit the synonym groups (the same 404 as an unknown page otherwise)."""
+    if not (user.is_active and user.is_staff):
+        raise NotFound()
+
+
+def access_skill(*, user: User, key: str) -> Skill:
+    access_skill_admin(user=user)
+    found = Skill.objects.filter(key=key).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def skill_groups(*, user: User, text: str = "") -> QuerySet[Skill]:
+    """Skills with their wordings, for site staff; ``text`` matches a name or a wording."""
+    access_skill_admin(user=user)
+    skills = Skill.objects.prefetch_related("synonyms").order_by("name", "key")
+    text = normalise(text)
+    if text:
+        skills = skills.filter(Q(key__contains=text) | Q(synonyms__alias__contains=text)).distinct()
+    return skills
 
 
 def talent_profile_of(*, user: User) -> TalentProfile | None:
@@ -146,11 +172,15 @@ class SearchResult:
     unknown_terms: list[str]
     wanted_all: int
     wanted_any: int
+    #: Where the next page starts (``None`` on the last page).
+    next_offset: int | None = None
 
 
 def _matching_rows(
     query: SearchQuery, all_ids: set[int], any_ids: set[int], now: datetime
 ) -> QuerySet[BadgeSkill]:
+    """Exactly the index rows that count for ``query`` (the index holds findable badges only:
+    opted in, chosen, neither revoked nor suspended); expiry is tested here, now."""
     rows = BadgeSkill.objects.filter(skill_id__in=all_ids | any_ids).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=now)
     )
@@ -161,17 +191,72 @@ def _matching_rows(
     return rows
 
 
+def _summary_rows(query: SearchQuery, skill_ids: set[int], now: datetime) -> QuerySet[ProfileSkill]:
+    """Summary rows of candidates who may match: each (candidate, skill) with an unexpired
+    badge, and one earned after the date (a superset when both hold through different badges:
+    :func:`_hydrate` checks exactly)."""
+    rows = ProfileSkill.objects.filter(skill_id__in=skill_ids, valid_until__gt=now)
+    if query.earned_after is not None:
+        rows = rows.filter(latest_issued_at__gte=query.earned_after)
+    return rows
+
+
+def _ranking(
+    query: SearchQuery, all_ids: set[int], any_ids: set[int], now: datetime
+) -> QuerySet[Any]:
+    """Candidate ids in rank order, as one query the database answers from indexes.
+
+    One skill: the summary read most recent first, stopping at the page (no grouping).
+    Otherwise the summary grouped by candidate, restricted to holders of the rarest required
+    skill; with issuers, the badge index (which knows each badge's issuer) grouped the same way.
+    """
+    skill_ids = all_ids | any_ids
+    if query.issuers:
+        rows: QuerySet[Any] = _matching_rows(query, all_ids, any_ids, now)
+        hits_all = Count("skill_id", distinct=True, filter=Q(skill_id__in=all_ids or {-1}))
+        hits_any = Count("skill_id", distinct=True, filter=Q(skill_id__in=any_ids or {-1}))
+        latest = Max("issued_at")
+    else:
+        rows = _summary_rows(query, skill_ids, now)
+        if len(skill_ids) == 1:
+            return rows.values_list("profile_id", flat=True).order_by(
+                "-latest_issued_at", "profile_id"
+            )
+        if len(all_ids) > 1 or (all_ids and any_ids):
+            rarest = min(all_ids, key=lambda pk: ProfileSkill.objects.filter(skill_id=pk).count())
+            holders = _summary_rows(query, {rarest}, now).values("profile_id")
+            rows = rows.filter(profile_id__in=holders)
+        hits_all = Count("id", filter=Q(skill_id__in=all_ids or {-1}))
+        hits_any = Count("id", filter=Q(skill_id__in=any_ids or {-1}))
+        latest = Max("latest_issued_at")
+    grouped = rows.values("profile_id").annotate(
+        hits_all=hits_all, hits_any=hits_any, latest=latest
+    )
+    if all_ids:
+        grouped = grouped.filter(hits_all=len(all_ids))
+    if any_ids:
+        grouped = grouped.filter(hits_any__gte=1)
+    ranked: QuerySet[Any] = (
+        grouped.annotate(score=F("hits_all") * 2 + F("hits_any"))
+        .order_by("-score", "-latest", "profile_id")
+        .values_list("profile_id", flat=True)
+    )
+    return ranked
+
+
 def talent_search(
-    *, query: SearchQuery, now: datetime | None = None, limit: int = 20
+    *, query: SearchQuery, now: datetime | None = None, limit: int = 20, offset: int = 0
 ) -> SearchResult:
     """Candidates who hold every skill of ``all_skills`` and at least one of ``any_skills``,
-    through badges of the chosen issuers earned after the date, neither revoked nor expired;
-    ranked by how many wanted skills they show, then by their most recent matching badge.
+    through badges of the chosen issuers earned after the date, neither revoked, suspended nor
+    expired; ranked by how many wanted skills they show, then by their most recent badge.
 
-    Only learners who opted in have rows in the index.  The grouping query reads the index
-    alone (a covering index); revocation is then read from the status-list bits of the badges
-    behind the top candidates (a badge revoked moments ago never counts), which is why twice
-    ``limit`` candidates are ranked before the check.
+    Only findable badges have rows in the index and its summary (see ``models``), so a learner
+    who did not opt in cannot be found.  The ranking query returns ids only, a page at a time;
+    the page is then checked exactly against the badge index and each status list's bits (a
+    badge revoked moments ago never counts), and the next slice is read if that check drops
+    anyone.  ``offset`` counts ranked candidates (``next_offset`` says where the next page
+    starts).
     """
     now = now or timezone.now()
     found, unknown = skills_lookup([*query.all_skills, *query.any_skills])
@@ -182,27 +267,22 @@ def talent_search(
         return SearchResult([], unknown, wanted_all, len(any_ids))
     if not all_ids and not any_ids:
         return SearchResult([], unknown, 0, 0)
-    grouped = (
-        _matching_rows(query, all_ids, any_ids, now)
-        .values("profile_id")
-        .annotate(
-            hits_all=Count("skill_id", distinct=True, filter=Q(skill_id__in=all_ids or {-1})),
-            hits_any=Count("skill_id", distinct=True, filter=Q(skill_id__in=any_ids or {-1})),
-            latest=Max("issued_at"),
-        )
-    )
-    if all_ids:
-        grouped = grouped.filter(hits_all=len(all_ids))
-    if any_ids:
-        grouped = grouped.filter(hits_any__gte=1)
-    top = list(
-        grouped.annotate(score=F("hits_all") * 2 + F("hits_any")).order_by(
-            "-score", "-latest", "profile_id"
-        )[: limit * 2]
-    )
-    ranked: list[uuid.UUID] = [row["profile_id"] for row in top]
-    candidates = _hydrate(ranked, query, all_ids, any_ids, now)[:limit]
-    return SearchResult(candidates, unknown, len(all_ids), len(any_ids))
+    ranking = _ranking(query, all_ids, any_ids, now)
+    candidates: list[Candidate] = []
+    position, batch = max(offset, 0), limit + limit // 2 + 1
+    exhausted, page_end = False, position
+    while len(candidates) < limit and not exhausted:
+        page: list[uuid.UUID] = list(ranking[position : position + batch])
+        exhausted, page_end = len(page) < batch, position + len(page)
+        checked = _hydrate(page, query, all_ids, any_ids, now)
+        for pid in page:
+            position += 1
+            if pid in checked:
+                candidates.append(checked[pid])
+                if len(candidates) == limit:
+                    break
+    more = len(candidates) == limit and (position < page_end or not exhausted)
+    return SearchResult(candidates, unknown, len(all_ids), len(any_ids), position if more else None)
 
 
 def _hydrate(
@@ -211,65 +291,64 @@ def _hydrate(
     all_ids: set[int],
     any_ids: set[int],
     now: datetime,
-) -> list[Candidate]:
-    """Load the candidates and the badges behind each match; drop badges whose status bit
-    says revoked, and candidates who then no longer match."""
+) -> dict[uuid.UUID, Candidate]:
+    """Load the candidates and the badges behind each match, checked exactly: drop badges
+    revoked or suspended (by their record or their status bit), and candidates who then no
+    longer match."""
+    if not ranked:
+        return {}
     profiles = {p.pk: p for p in _discoverable().filter(pk__in=ranked).select_related("user")}
-    rows = list(
+    # Tuples, not model instances (this runs on every page); the status bit comes as the one
+    # byte of the list that holds it, not the whole bitstring.
+    rows = (
         _matching_rows(query, all_ids, any_ids, now)
         .filter(profile_id__in=profiles)
-        .select_related("skill", "credential__version", "credential__organisation")
-        .only(
+        .filter(credential__revoked_at__isnull=True, credential__suspended_at__isnull=True)
+        .annotate(
+            status_byte=Substr(
+                "credential__status_list__bits",
+                F("credential__status_index") / 8 + 1,
+                1,
+                output_field=BinaryField(),
+            )
+        )
+        .values_list(
             "profile_id",
+            "skill_id",
             "skill__name",
-            "credential__id",
-            "credential__status_list_id",
+            "credential_id",
             "credential__status_index",
-            "credential__issued_at",
-            "credential__valid_until",
+            "status_byte",
+            "issued_at",
+            "valid_until",
             "credential__version__name",
-            "credential__organisation__name",
+            "organisation__name",
         )
     )
-    lists = {
-        s.pk: engine.revocation_reader(bytes(s.bits))
-        for s in StatusList.objects.filter(pk__in={r.credential.status_list_id for r in rows}).only(
-            "bits"
-        )
-    }
     by_profile: dict[uuid.UUID, dict[uuid.UUID, MatchedBadge]] = defaultdict(dict)
     skills_of: dict[uuid.UUID, set[int]] = defaultdict(set)
-    for row in rows:
-        credential: Credential = row.credential
-        if lists[credential.status_list_id](credential.status_index):
+    for pid, skill_id, skill, cid, index, byte, issued, until, name, issuer in rows:
+        if engine.revoked_in_byte(bytes(byte), index):
             continue
-        badges = by_profile[row.profile_id]
-        badge = badges.get(credential.pk)
+        badges = by_profile[pid]
+        badge = badges.get(cid)
         if badge is None:
-            badge = badges[credential.pk] = MatchedBadge(
-                credential.pk,
-                credential.version.name,
-                credential.organisation.name,
-                credential.issued_at,
-                credential.valid_until,
-            )
-        badge.skills.append(row.skill.name)
-        skills_of[row.profile_id].add(row.skill_id)
-    out = []
+            badge = badges[cid] = MatchedBadge(cid, name, issuer, issued, until)
+        badge.skills.append(skill)
+        skills_of[pid].add(skill_id)
+    out = {}
     for pid in ranked:
         profile = profiles.get(pid)
         held = skills_of.get(pid, set())
         if profile is None or not all_ids <= held or (any_ids and not any_ids & held):
             continue
         hits_all, hits_any = len(all_ids & held), len(any_ids & held)
-        out.append(
-            Candidate(
-                profile,
-                hits_all * 2 + hits_any,
-                hits_all,
-                hits_any,
-                sorted(by_profile[pid].values(), key=lambda b: b.issued_at, reverse=True),
-            )
+        out[pid] = Candidate(
+            profile,
+            hits_all * 2 + hits_any,
+            hits_all,
+            hits_any,
+            sorted(by_profile[pid].values(), key=lambda b: b.issued_at, reverse=True),
         )
     return out
 

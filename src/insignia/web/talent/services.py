@@ -8,17 +8,22 @@ from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Count, DateTimeField, Max, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from insignia.web.accounts.models import User
+from insignia.web.achievements.models import AchievementVersion
 from insignia.web.awards.models import Credential
 from insignia.web.common.errors import ApplicationError
 from insignia.web.talent import engine
 from insignia.web.talent.models import (
+    FOREVER,
     BadgeSkill,
     ContactRequest,
     DiscoverableBadge,
+    ProfileSkill,
     Skill,
     SkillSynonym,
     TalentProfile,
@@ -35,9 +40,15 @@ def skill_resolve(*, name: str, framework: str = "", code: str = "") -> Skill | 
     key = normalise(name)
     if not key:
         return None
-    aliases = [a for a in (key, code_alias(framework, code)) if a]
-    found = SkillSynonym.objects.filter(alias__in=aliases).select_related("skill").first()
-    skill = found.skill if found else Skill.objects.filter(key=key).first()
+    aliases = [a for a in (code_alias(framework, code), key) if a]
+    # A framework code names a concept more precisely than a wording: it wins when both are
+    # known (and site staff can move either between groups).
+    owners = {
+        s.alias: s.skill
+        for s in SkillSynonym.objects.filter(alias__in=aliases).select_related("skill")
+    }
+    found = next((owners[a] for a in aliases if a in owners), None)
+    skill = found or Skill.objects.filter(key=key).first()
     if skill is None:
         skill, _ = Skill.objects.get_or_create(key=key, defaults={"name": name.strip()[:200]})
     for alias in aliases:
@@ -46,15 +57,26 @@ def skill_resolve(*, name: str, framework: str = "", code: str = "") -> Skill | 
 
 
 def _credential_skills(credential: Credential) -> list[Skill]:
+    return _version_skills(credential.version)
+
+
+def _version_skills(version: AchievementVersion) -> list[Skill]:
     found: dict[int, Skill] = {}
-    for a in credential.version.alignments.all():
+    for a in version.alignments.all():
         skill = skill_resolve(name=a.target_name, framework=a.target_framework, code=a.target_code)
         if skill is not None:
             found[skill.pk] = skill
     return list(found.values())
 
 
+def _findable(credential: Credential) -> bool:
+    """Neither revoked nor suspended (expiry is the search's own test, at query time)."""
+    return credential.revoked_at is None and credential.suspended_at is None
+
+
 def _usable(credential: Credential, now: datetime) -> bool:
+    """Whether a badge can be chosen: not revoked, not expired (a suspended one can: it counts
+    once reinstated)."""
     if credential.revoked_at is not None:
         return False
     if credential.valid_until is not None and credential.valid_until <= now:
@@ -62,11 +84,39 @@ def _usable(credential: Credential, now: datetime) -> bool:
     return not engine.is_revoked(bytes(credential.status_list.bits), credential.status_index)
 
 
-def _index(profile: TalentProfile, item: WalletItem, now: datetime) -> None:
-    credential = item.credential
-    badge = DiscoverableBadge.objects.create(
-        profile=profile, wallet_item=item, credential=credential, created_at=now
-    )
+def summary_refresh(*, profile_ids: Iterable[uuid.UUID]) -> None:
+    """Make the search summary of these candidates the aggregate of their badge index again.
+
+    Called, inside the caller's transaction, after every change of :class:`BadgeSkill`; a
+    candidate has a few rows, so rebuilding theirs is cheaper and safer than patching them.
+    """
+    wanted = list(set(profile_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        ProfileSkill.objects.filter(profile_id__in=chunk).delete()
+        ProfileSkill.objects.bulk_create(
+            ProfileSkill(
+                profile_id=row["profile_id"],
+                skill_id=row["skill_id"],
+                latest_issued_at=row["latest"],
+                valid_until=row["until"],
+                badges=row["n"],
+            )
+            for row in BadgeSkill.objects.filter(profile_id__in=chunk)
+            .values("profile_id", "skill_id")
+            .annotate(
+                latest=Max("issued_at"),
+                until=Max(Coalesce("valid_until", Value(FOREVER, output_field=DateTimeField()))),
+                n=Count("id"),
+            )
+            .order_by()
+        )
+
+
+def _index_skills(badge: DiscoverableBadge) -> None:
+    """The badge's rows in the index (the caller refreshes the summary)."""
+    credential = badge.credential
+    profile = badge.profile
     BadgeSkill.objects.bulk_create(
         BadgeSkill(
             badge=badge,
@@ -79,6 +129,14 @@ def _index(profile: TalentProfile, item: WalletItem, now: datetime) -> None:
         )
         for skill in _credential_skills(credential)
     )
+
+
+def _index(profile: TalentProfile, item: WalletItem, now: datetime) -> None:
+    badge = DiscoverableBadge.objects.create(
+        profile=profile, wallet_item=item, credential=item.credential, created_at=now
+    )
+    if _findable(item.credential):
+        _index_skills(badge)
 
 
 @transaction.atomic
@@ -113,6 +171,7 @@ def talent_profile_update(
     profile.save()
     if not is_discoverable:
         DiscoverableBadge.objects.filter(profile=profile).delete()
+        ProfileSkill.objects.filter(profile=profile).delete()
         return profile
     wanted = {str(i) for i in wallet_item_ids}
     items = list(
@@ -129,6 +188,7 @@ def talent_profile_update(
     for item in items:
         if item.pk not in kept and _usable(item.credential, now):
             _index(profile, item, now)
+    summary_refresh(profile_ids=[profile.pk])
     return profile
 
 
@@ -138,6 +198,50 @@ def talent_profile_withdraw(*, user: User, now: datetime | None = None) -> None:
     now = now or timezone.now()
     TalentProfile.objects.filter(user=user).update(is_discoverable=False, updated_at=now)
     DiscoverableBadge.objects.filter(profile__user=user).delete()
+    ProfileSkill.objects.filter(profile__user=user).delete()
+
+
+# --- what happens to the badges themselves (domain events, inside the sender's transaction) --
+
+
+def credentials_unlist(*, credential_ids: Iterable[uuid.UUID]) -> None:
+    """Revoked badges leave talent search for good: the learner's choice of them goes too."""
+    badges = DiscoverableBadge.objects.filter(credential_id__in=list(credential_ids))
+    profiles = set(badges.values_list("profile_id", flat=True))
+    if profiles:
+        badges.delete()
+        summary_refresh(profile_ids=profiles)
+
+
+def credential_hide(*, credential_id: uuid.UUID) -> None:
+    """A suspended badge stops counting; the learner's choice of it is kept for reinstatement."""
+    rows = BadgeSkill.objects.filter(credential_id=credential_id)
+    profiles = set(rows.values_list("profile_id", flat=True))
+    if profiles:
+        rows.delete()
+        summary_refresh(profile_ids=profiles)
+
+
+def credential_show(*, credential_id: uuid.UUID) -> None:
+    """A reinstated badge counts again, if its learner still lets employers find them by it."""
+    badge = (
+        DiscoverableBadge.objects.filter(credential_id=credential_id, profile__is_discoverable=True)
+        .select_related("credential__version", "profile")
+        .first()
+    )
+    if badge is None or not _findable(badge.credential):
+        return
+    BadgeSkill.objects.filter(badge=badge).delete()
+    _index_skills(badge)
+    summary_refresh(profile_ids=[badge.profile_id])
+
+
+def wallet_summary_refresh(*, user: User) -> None:
+    """A badge entered or left the learner's wallet: their summary is rebuilt from their index
+    (badges leaving a wallet take their index rows with them by cascade)."""
+    profile_ids = list(TalentProfile.objects.filter(user=user).values_list("pk", flat=True))
+    if profile_ids:
+        summary_refresh(profile_ids=profile_ids)
 
 
 def contact_request_create(
@@ -190,3 +294,112 @@ def contact_request_create(
 
         transaction.on_commit(send)
     return request
+
+
+# --- synonym groups, edited by site staff -------------------------------------------------
+
+
+def _reindex_skills(skill_ids: set[int]) -> None:
+    """Resolve again the skills of every findable badge now indexed under ``skill_ids`` (after
+    wordings moved between groups), one achievement version at a time: badges of a version
+    declare the same alignments."""
+    badges = DiscoverableBadge.objects.filter(
+        pk__in=BadgeSkill.objects.filter(skill_id__in=skill_ids).values("badge_id")
+    )
+    version_ids = set(badges.values_list("credential__version_id", flat=True))
+    profiles: set[uuid.UUID] = set()
+    for version in AchievementVersion.objects.filter(pk__in=version_ids).prefetch_related(
+        "alignments"
+    ):
+        skills = [s.pk for s in _version_skills(version)]
+        rows = list(
+            badges.filter(credential__version=version).values_list(
+                "pk",
+                "profile_id",
+                "credential_id",
+                "credential__organisation_id",
+                "credential__issued_at",
+                "credential__valid_until",
+            )
+        )
+        BadgeSkill.objects.filter(badge_id__in=[r[0] for r in rows]).delete()
+        BadgeSkill.objects.bulk_create(
+            (
+                BadgeSkill(
+                    badge_id=badge,
+                    skill_id=skill,
+                    profile_id=profile,
+                    credential_id=credential,
+                    organisation_id=organisation,
+                    issued_at=issued,
+                    valid_until=until,
+                )
+                for badge, profile, credential, organisation, issued, until in rows
+                for skill in skills
+            ),
+            batch_size=2000,
+        )
+        profiles.update(r[1] for r in rows)
+    summary_refresh(profile_ids=profiles)
+
+
+def _drop_if_empty(skill_ids: set[int]) -> None:
+    """Skills left without any wording or badge are removed (they could not be found)."""
+    Skill.objects.filter(pk__in=skill_ids, synonyms__isnull=True).exclude(
+        pk__in=BadgeSkill.objects.filter(skill_id__in=skill_ids).values("skill_id")
+    ).delete()
+
+
+@transaction.atomic
+def skill_group_update(*, actor: User, key: str, name: str, aliases: Iterable[str]) -> Skill:
+    """Rename a skill and set the wordings that mean it (its own key always stays one).
+
+    A wording taken from another group moves here; a wording removed becomes a skill of its
+    own when a badge next declares it.  Badges indexed under the groups that changed are
+    resolved again in this transaction, so search follows at once.
+    """
+    from insignia.web.talent.selectors import access_skill
+
+    skill = access_skill(user=actor, key=key)
+    Skill.objects.select_for_update().filter(pk=skill.pk).first()
+    wanted = {normalise(a) for a in aliases if normalise(a)} | {skill.key}
+    current = set(skill.synonyms.values_list("alias", flat=True))
+    added, removed = wanted - current, current - wanted
+    taken = SkillSynonym.objects.filter(alias__in=added)
+    owners = set(taken.values_list("skill_id", flat=True))
+    moved = set(taken.values_list("alias", flat=True))
+    SkillSynonym.objects.filter(skill=skill, alias__in=removed).delete()
+    taken.update(skill=skill)
+    SkillSynonym.objects.bulk_create(SkillSynonym(alias=a, skill=skill) for a in added - moved)
+    name = " ".join(name.split())[:200]
+    if name and name != skill.name:
+        skill.name = name
+        skill.save(update_fields=["name"])
+    affected = owners | ({skill.pk} if removed else set())
+    if affected:
+        _reindex_skills(affected)
+    _drop_if_empty(owners - {skill.pk})
+    return skill
+
+
+@transaction.atomic
+def skill_group_merge(*, actor: User, key: str, into: str) -> Skill:
+    """Merge a skill into another: its wordings and badges count as the other from now on."""
+    from insignia.web.talent.selectors import access_skill, skills_lookup
+
+    skill = access_skill(user=actor, key=key)
+    found, _ = skills_lookup([into])
+    target = found.get(into)
+    if target is None:
+        raise ApplicationError("No skill is called that.", field="into")
+    if target.pk == skill.pk:
+        raise ApplicationError("Choose another skill to merge into.", field="into")
+    SkillSynonym.objects.filter(skill=skill).update(skill=target)
+    SkillSynonym.objects.get_or_create(alias=skill.key, defaults={"skill": target})
+    rows = BadgeSkill.objects.filter(skill=skill)
+    profiles = set(rows.values_list("profile_id", flat=True))
+    rows.filter(badge_id__in=BadgeSkill.objects.filter(skill=target).values("badge_id")).delete()
+    rows.update(skill=target)
+    skill.delete()
+    summary_refresh(profile_ids=profiles)
+    return target

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,7 +15,14 @@ from django.views.decorators.http import require_POST
 from insignia.web.common.auth import current_user
 from insignia.web.common.errors import ApplicationError
 from insignia.web.talent import selectors, services
-from insignia.web.talent.forms import ContactForm, ProfileForm, SearchForm
+from insignia.web.talent.forms import (
+    ContactForm,
+    ProfileForm,
+    SearchForm,
+    SkillFilterForm,
+    SkillGroupForm,
+    SkillMergeForm,
+)
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -86,7 +94,9 @@ def search(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
         user=user, organisation_id=organisation_id
     )
     form = SearchForm(request.GET or None)
-    result = None
+    result, next_page = None, ""
+    offset = request.GET.get("offset", "0")
+    offset_value = min(int(offset), 10_000) if offset.isdigit() else 0
     if form.is_bound and form.is_valid() and form.has_terms:
         data = form.cleaned_data
         after = data.get("earned_after")
@@ -96,13 +106,24 @@ def search(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
                 any_skills=data["any_terms"],
                 issuers=tuple(o.pk for o in data["issuers"]),
                 earned_after=datetime.combine(after, time.min, tzinfo=UTC) if after else None,
-            )
+            ),
+            offset=offset_value,
         )
+        if result.next_offset is not None:
+            following = request.GET.copy()
+            following["offset"] = str(result.next_offset)
+            next_page = following.urlencode()
     return _private(
         render(
             request,
             "talent/search.html",
-            {"organisation": organisation, "form": form, "result": result},
+            {
+                "organisation": organisation,
+                "form": form,
+                "result": result,
+                "next_page": next_page,
+                "offset": offset_value,
+            },
         )
     )
 
@@ -145,4 +166,50 @@ def candidate(
                 "form": form,
             },
         )
+    )
+
+
+@login_required
+def skill_list(request: HttpRequest) -> HttpResponse:
+    """Site staff: the synonym groups (each skill and the wordings that mean it)."""
+    form = SkillFilterForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    skills = selectors.skill_groups(user=current_user(request), text=text)
+    page = Paginator(skills, 50).get_page(request.GET.get("page"))
+    return _private(render(request, "talent/skills.html", {"form": form, "page": page, "q": text}))
+
+
+@login_required
+def skill_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Site staff: rename a skill, set its wordings, or merge it into another."""
+    user = current_user(request)
+    skill = selectors.access_skill(user=user, key=key)
+    aliases = "\n".join(skill.synonyms.values_list("alias", flat=True))
+    merging = request.method == "POST" and "into" in request.POST
+    form = SkillGroupForm(
+        request.POST if request.method == "POST" and not merging else None,
+        initial={"name": skill.name, "aliases": aliases},
+    )
+    merge = SkillMergeForm(request.POST if merging else None)
+    if merging and merge.is_valid():
+        try:
+            target = services.skill_group_merge(
+                actor=user, key=skill.key, into=merge.cleaned_data["into"]
+            )
+        except ApplicationError as exc:
+            merge.add_error("into", exc.message)
+        else:
+            messages.success(request, f"Merged into {target.name}.")
+            return redirect("talent:skill_edit", target.key)
+    elif form.is_bound and form.is_valid():
+        services.skill_group_update(
+            actor=user,
+            key=skill.key,
+            name=form.cleaned_data["name"],
+            aliases=form.cleaned_data["aliases"],
+        )
+        messages.success(request, "Saved. Search uses these wordings from now on.")
+        return redirect("talent:skill_edit", skill.key)
+    return _private(
+        render(request, "talent/skill_edit.html", {"skill": skill, "form": form, "merge": merge})
     )
