@@ -197,3 +197,48 @@ def test_a_learner_without_the_badges_gets_nothing(badges, learner, make_user, a
     assert [leaf.label for leaf in progress[0].outcome.missing] == [
         "Data Visualisation (Northbridge University)"
     ]
+
+
+def test_without_an_issuer_to_sign_completions_wait_for_review(
+    badges, learner, make_pathway, staff, org, django_capture_on_commit_callbacks
+) -> None:
+    from insignia.web.issuers.models import Membership
+
+    pathway = make_pathway(badges["a"])
+    Membership.objects.filter(organisation=org, user=staff["issuer"]).delete()
+    credential = award_services.credential_issue(
+        actor=staff["owner"], achievement_id=badges["a"].pk, recipient_email=learner.email
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        award_services.credential_accept(user=learner, credential_id=credential.pk)
+    completion = PathwayCompletion.objects.get(pathway=pathway)
+    assert completion.state == "pending" and not goal_credentials(badges, learner).exists()
+
+
+def test_pathways_chain_the_goal_of_one_counts_in_the_next(
+    badges, learner, award, make_pathway, make_badge
+) -> None:
+    expert = make_badge("Data Expert", alignments=())
+    make_pathway(badges["a"])  # a → goal
+    make_pathway(badges["goal"], badges["b"], goal=expert, name="Expert")  # goal + b → expert
+    award(badges["b"], learner)
+    award(badges["a"], learner)  # awards the goal, whose arrival awards the expert badge
+    assert Credential.objects.filter(achievement=expert, recipient_user=learner).count() == 1
+
+
+def test_a_renewed_badge_restores_a_suspended_goal_in_the_sweep(
+    badges, learner, award, make_pathway, make_badge
+) -> None:
+    expiring = make_badge("First Aid", alignments=(), expiry_months=12)
+    make_pathway(expiring, on_dependency_lost="suspend")
+    award(expiring, learner)
+    goal = goal_credentials(badges, learner).get()
+    later = timezone.now() + timedelta(days=400)
+    services.pathways_sweep(now=later)
+    goal.refresh_from_db()
+    assert goal.suspended_at is not None
+    award(expiring, learner, now=later)  # renewed
+    services.pathways_sweep(now=later)
+    goal.refresh_from_db()
+    assert goal.suspended_at is None
+    assert PathwayCompletion.objects.get().dependency_lost_at is None
