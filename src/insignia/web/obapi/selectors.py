@@ -6,14 +6,16 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from oauth2_provider.models import AccessToken, Application, RefreshToken
+from oauth2_provider.settings import oauth2_settings
 
 from insignia.web.accounts.models import User
-from insignia.web.obapi import engine
+from insignia.web.obapi import engine, scopes
 from insignia.web.sharing.selectors import learner_profile_of, profile_url
 from insignia.web.wallet.models import ImportedCredential, WalletItem
 
@@ -138,3 +140,47 @@ def learner_profile(*, user: User) -> dict[str, Any]:
 def site_url(path: str) -> str:
     """An absolute URL on this site (``INSIGNIA_BASE_URL``)."""
     return f"{settings.INSIGNIA_BASE_URL}{path}"
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """A client the learner allowed and that can still act for them."""
+
+    client_id: str
+    name: str
+    client_uri: str
+    scope_words: list[str]
+    since: datetime
+
+
+def connected_clients(*, user: User, now: datetime) -> list[Connection]:
+    """The clients holding a live access token or a usable refresh token of ``user``'s."""
+    refresh_life = timedelta(seconds=oauth2_settings.REFRESH_TOKEN_EXPIRE_SECONDS or 0)
+    live_access = AccessToken.objects.filter(user=user, expires__gt=now)
+    live_refresh = RefreshToken.objects.filter(user=user, revoked__isnull=True)
+    if oauth2_settings.REFRESH_TOKEN_EXPIRE_SECONDS:
+        live_refresh = live_refresh.filter(created__gt=now - refresh_life)
+    found: dict[int, tuple[set[str], datetime]] = {}
+    for app_id, scope, created in live_access.values_list("application_id", "scope", "created"):
+        scopes_seen, since = found.get(app_id, (set(), created))
+        found[app_id] = (scopes_seen | set(scope.split()), min(since, created))
+    for app_id, created, access_scope in live_refresh.values_list(
+        "application_id", "created", "access_token__scope"
+    ):
+        scopes_seen, since = found.get(app_id, (set(), created))
+        found[app_id] = (scopes_seen | set((access_scope or "").split()), min(since, created))
+    applications = Application.objects.filter(pk__in=found).select_related("ob_registration")
+    connections = []
+    for application in applications:
+        granted, since = found[application.pk]
+        registered = getattr(application, "ob_registration", None)
+        connections.append(
+            Connection(
+                client_id=application.client_id,
+                name=application.name or application.client_id,
+                client_uri=registered.client_uri if registered is not None else "",
+                scope_words=[scopes.PLAIN_WORDS.get(s, s) for s in scopes.ALL if s in granted],
+                since=since,
+            )
+        )
+    return sorted(connections, key=lambda c: c.name.lower())

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from oauth2_provider.models import Application
+from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 
 from insignia.web.accounts.models import User, normalise_email
 from insignia.web.accounts.selectors import user_verified_emails
@@ -157,3 +157,24 @@ def profile_update(*, user: User, data: Any, now: datetime | None = None) -> dic
                 now=now,
             )
     return selectors.learner_profile(user=user)
+
+
+@transaction.atomic
+def connection_revoke(*, user: User, client_id: str) -> int:
+    """Take back everything ``user`` allowed the client: its access and refresh tokens and
+    any unused authorization codes.  Returns how many tokens were revoked (0 when the client
+    holds none, e.g. an unknown id: the answer is the same either way)."""
+    application = Application.objects.filter(client_id=client_id).first()
+    if application is None:
+        return 0
+    count = 0
+    for refresh in RefreshToken.objects.filter(
+        user=user, application=application, revoked__isnull=True
+    ):
+        refresh.revoke()
+        count += 1
+    for access in AccessToken.objects.filter(user=user, application=application):
+        access.revoke()
+        count += 1
+    Grant.objects.filter(user=user, application=application).delete()
+    return count

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ims/ob/v3p0/credentials", views.credentials, name="credentials"),
     path("ims/ob/v3p0/profile", views.profile, name="profile"),
     path("ims/ob/v3p0/privacy", views.privacy, name="privacy"),
+    path("connected-apps/", views.connections, name="connections"),
     path("ims/ob/v3p0/oauth/register", views.register, name="register"),
     path("ims/ob/v3p0/oauth/authorize", views.authorize, name="authorize"),
     path("ims/ob/v3p0/oauth/token", views.token, name="token"),

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +21,7 @@ from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.views import AuthorizationView, RevokeTokenView, TokenView
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
 
+from insignia.web.accounts.models import User
 from insignia.web.common.errors import ApplicationError
 from insignia.web.obapi import discovery, engine, imsx, registration, scopes, selectors, services
 from insignia.web.obapi.auth import Authorised, authorise
@@ -68,6 +71,31 @@ def privacy(request: HttpRequest) -> HttpResponse:
         request,
         "obapi/privacy.html",
         {"scope_words": list(scopes.PLAIN_WORDS.values())},
+    )
+
+
+@login_required
+def connections(request: HttpRequest) -> HttpResponse:
+    """The learner's connected applications, each with a button that disconnects it."""
+    user = cast(User, request.user)
+    if request.method == "POST":
+        client_id = request.POST.get("client_id", "")
+        name = next(
+            (
+                c.name
+                for c in selectors.connected_clients(user=user, now=timezone.now())
+                if c.client_id == client_id
+            ),
+            "",
+        )
+        services.connection_revoke(user=user, client_id=client_id)
+        if name:
+            messages.success(request, f"{name} can no longer use your badges or profile.")
+        return redirect("obapi:connections")
+    return render(
+        request,
+        "obapi/connections.html",
+        {"connections": selectors.connected_clients(user=user, now=timezone.now())},
     )
 
 
