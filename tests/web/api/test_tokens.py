@@ -190,3 +190,27 @@ def test_revoking_another_organisations_token_is_404(client_for, org, other_org,
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_tokens_page_passes_the_accessibility_audit(client_for, org, owner, make_token):
+    from tests.web.test_accessibility import audit
+
+    make_token()
+    url = reverse("issuer_api:tokens", args=[org.pk])
+    for response in (
+        client_for(owner).get(url),
+        client_for(owner).post(url, {"name": "x", "scopes": ["bulk:write"]}),
+        client_for(owner).post(url, {"name": ""}),
+    ):
+        html = response.content.decode()
+        page = audit(html)
+        assert page.lang and page.h1 == 1
+        assert {"main", "header", "footer", "nav"} <= page.tags
+        assert page.scripts == 0
+        unlabelled = [
+            c
+            for c in page.controls
+            if c.get("id") not in page.label_for and not c.get("aria-label")
+        ]
+        assert len(unlabelled) <= page.controls_in_labels, unlabelled
+        assert 'href="#main"' in html
