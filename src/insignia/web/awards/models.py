@@ -137,6 +137,9 @@ class ClaimToken(models.Model):
     used_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: When the email carrying this link was handed to the mail server (None: not yet, or the
+    #: server refused it — the retry sweep sends a fresh link for such awards).
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"claim for {self.credential_id}"

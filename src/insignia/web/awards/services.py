@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -186,6 +187,9 @@ def claim_email_send(*, credential: Credential, token: str) -> None:
     )
     message.attach_alternative(render_to_string("awards/email/claim.html", context), "text/html")
     message.send()
+    ClaimToken.objects.filter(token_hash=hashlib.sha256(token.encode()).hexdigest()).update(
+        emailed_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -524,19 +528,26 @@ def credentials_create_many(
     return credentials
 
 
-def claim_emails_send(*, credential_ids: Sequence[uuid.UUID | str]) -> int:
-    """Email a claim link for each credential not accepted and never sent one; return how many.
-
-    Idempotent per credential (one that already has a claim link is skipped), so a queued
-    batch that runs twice sends nothing twice.  A failed send is logged and does not stop the
-    others (the issuer can resend from the award's page).
-    """
-    sent = 0
-    rows = (
-        Credential.objects.filter(pk__in=list(credential_ids), recipient_user__isnull=True)
-        .exclude(claim_tokens__isnull=False)
+def _awaiting_email() -> QuerySet[Credential]:
+    """Awards nobody accepted whose claim link never reached the mail server."""
+    return (
+        Credential.objects.filter(recipient_user__isnull=True, revoked_at__isnull=True)
+        .exclude(claim_tokens__emailed_at__isnull=False)
         .select_related("organisation", "version", "version__image")
     )
+
+
+def claim_emails_send(*, credential_ids: Sequence[uuid.UUID | str]) -> int:
+    """Email a claim link for each credential not accepted and never emailed one; return how
+    many were sent.
+
+    Idempotent per credential (one whose link reached the mail server is skipped), so a queued
+    batch that runs twice sends nothing twice, and a batch cut short (a worker killed, the
+    mail server refusing) sends the rest when run again.  A failed send is logged and does not
+    stop the others; :func:`claim_emails_retry` picks it up later.
+    """
+    sent = 0
+    rows = _awaiting_email().filter(pk__in=list(credential_ids))
     for credential in rows:
         token = claim_token_create(credential=credential)
         try:
@@ -546,6 +557,25 @@ def claim_emails_send(*, credential_ids: Sequence[uuid.UUID | str]) -> int:
         else:
             sent += 1
     return sent
+
+
+def claim_emails_retry(
+    *, older_than: timedelta = timedelta(minutes=15), now: datetime | None = None
+) -> int:
+    """Send the claim emails that never went out: the mail server refused them, or the worker
+    sending a batch was killed.  Only awards older than ``older_than`` (so that the normal
+    path has had its chance) and still claimable (``INSIGNIA_CLAIM_DAYS``) are retried.
+    Run it from cron (``send_pending_claim_emails``); returns how many were sent."""
+    now = now or timezone.now()
+    ids = list(
+        _awaiting_email()
+        .filter(
+            issued_at__lte=now - older_than,
+            issued_at__gt=now - timedelta(days=settings.INSIGNIA_CLAIM_DAYS),
+        )
+        .values_list("pk", flat=True)[:5000]
+    )
+    return claim_emails_send(credential_ids=ids) if ids else 0
 
 
 def _revoke_many(
