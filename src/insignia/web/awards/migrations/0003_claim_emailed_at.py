@@ -12,15 +12,14 @@ def assume_sent(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('awards', '0002_lifecycle'),
+        ("awards", "0002_lifecycle"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claimtoken',
-            name='emailed_at',
+            model_name="claimtoken",
+            name="emailed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.RunPython(assume_sent, migrations.RunPython.noop),
