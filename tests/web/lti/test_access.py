@@ -284,3 +284,26 @@ def test_dashboard_links_the_platforms_page_for_issuers_only(
     dashboard = reverse("issuers:dashboard", args=[org.pk])
     assert target in client_for(staff["issuer"]).get(dashboard).content.decode()
     assert target not in client_for(staff["designer"]).get(dashboard).content.decode()
+
+
+def test_only_owners_disconnect_a_platform_and_awarded_badges_stay(
+    fake: FakePlatform, registration: Platform, published: Achievement, staff: dict[str, User]
+) -> None:
+    page = launch(Client(), fake, registration, "teacher").response
+    assert post_link(registration, launch_id_of(page), published.pk).status_code == 200
+    fake.results[("rl-1", "u-ada")] = (10, 10)
+    launch(Client(), fake, registration, "ada")
+    credential = Credential.objects.get()
+    url = reverse("lti:platform_delete", args=[registration.organisation_id, registration.pk])
+    issuer = Client()
+    issuer.force_login(staff["issuer"])
+    assert issuer.post(url).status_code == 404
+    owner = Client()
+    owner.force_login(staff["owner"])
+    assert owner.post(url).status_code == 302
+    assert not Platform.objects.exists() and not ResourceLink.objects.exists()
+    credential.refresh_from_db()
+    assert credential.revoked_at is None
+    # Launches from the platform now find nothing.
+    gone = Client().get(reverse("lti:login", args=[registration.pk]), {"iss": fake.issuer})
+    assert gone.status_code == 404

@@ -208,6 +208,9 @@ def test_replayed_launch_is_refused(
 ) -> None:
     first = launch(Client(), fake, registration, "teacher")
     assert first.response.status_code == 200
+    # The nonce was consumed by the launch; the state is still known to pylti1p3 (it lets a
+    # validated launch be re-validated), so it is the nonce that refuses the replay.
+    assert not LaunchValue.objects.filter(key__startswith="lti1p3-nonce-").exists()
     replay = first.client.post(
         reverse("lti:launch", args=[registration.pk]),
         {"id_token": first.id_token, "state": first.state},

@@ -313,3 +313,26 @@ def platform_keys_rewrap(*, now: datetime | None = None) -> int:
             )
         count += 1
     return count
+
+
+@transaction.atomic
+def platform_delete(
+    *, actor: User, platform_id: uuid.UUID | str, now: datetime | None = None
+) -> None:
+    """Remove a registration (owners only) with its linked activities; badges already awarded
+    through it stay valid.  Launches from the platform then find no registration.
+
+    :raises NotFound: when ``actor`` is not an owner of its organisation.
+    """
+    platform = access_platform(user=actor, platform_id=platform_id, role=Role.OWNER)
+    audit_record(
+        organisation=platform.organisation,
+        actor=actor,
+        action="lti.platform_deleted",
+        obj=platform,
+        now=now or timezone.now(),
+        issuer=platform.issuer,
+        client_id=platform.client_id,
+        awards=LtiAward.objects.filter(resource_link__platform=platform).count(),
+    )
+    platform.delete()

@@ -17,4 +17,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.platform_detail,
         name="platform",
     ),
+    path(
+        "orgs/<uuid:organisation_id>/lti/<uuid:platform_id>/delete/",
+        views.platform_delete,
+        name="platform_delete",
+    ),
 ]

@@ -31,7 +31,7 @@ from insignia.web.common.auth import current_user
 from insignia.web.common.errors import ApplicationError
 from insignia.web.common.middleware import CONTENT_SECURITY_POLICY
 from insignia.web.issuers.models import Role
-from insignia.web.issuers.selectors import access_organisation
+from insignia.web.issuers.selectors import access_organisation, user_roles
 from insignia.web.lti import selectors, services
 from insignia.web.lti.ags import GradesUnavailable, completion_met, read_learner_result
 from insignia.web.lti.claims import LTI, Launch, launch_from_claims
@@ -384,6 +384,22 @@ def platform_detail(
             "urls": selectors.tool_urls(platform=platform),
             "links": selectors.platform_links(platform=platform),
             "form": form,
+            "is_owner": Role.OWNER in user_roles(user=user, organisation=platform.organisation),
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def platform_delete(
+    request: HttpRequest, organisation_id: uuid.UUID, platform_id: uuid.UUID
+) -> HttpResponse:
+    """Remove a registration (owners only)."""
+    user = current_user(request)
+    platform = selectors.access_platform(
+        user=user, platform_id=platform_id, organisation_id=organisation_id, role=Role.OWNER
+    )
+    services.platform_delete(actor=user, platform_id=platform.pk)
+    messages.success(request, f"{platform.name} is no longer connected.")
+    return redirect("lti:platform_list", organisation_id)
