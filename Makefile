@@ -13,12 +13,14 @@ PEER_DIR ?= .tools/node-vc
 export INSIGNIA_VECTORS ?= $(abspath $(SHARED)/vectors)
 export INSIGNIA_PEER ?= $(abspath $(PEER_DIR))/peer.mjs
 
-.PHONY: help install demo serve test test-core test-web test-postgres lint typecheck importlint peer bench clean
+.PHONY: help install demo serve test test-core test-web test-postgres lint typecheck importlint peer bench fuzz load clean
 
 help:
 	@echo "make demo   - run the platform with demo data (SQLite) on http://127.0.0.1:8000"
 	@echo "make test   - lint, type-check and run every test (SQLite, and PostgreSQL when reachable)"
 	@echo "make bench  - run the engine benchmarks (prints ratios against the reference peer)"
+	@echo "make fuzz   - the fuzzers with a long budget (FUZZ_EXAMPLES per test, default 20000)"
+	@echo "make load   - load-test gunicorn + PostgreSQL on loopback (benchmarks/load.py)"
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -66,6 +68,17 @@ test-postgres: install
 
 bench: install peer
 	$(BIN)/python benchmarks/engine.py
+
+# The fuzzers (tests/fuzz) run a short budget inside `make test`; this is the long run:
+# about 17 fuzz tests x FUZZ_EXAMPLES inputs (340,000 with the default; hours on 2 cores).
+FUZZ_EXAMPLES ?= 20000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+
+# Load test on loopback: gunicorn (2 workers x threads) + a dedicated PostgreSQL database.
+LOAD_PG ?= postgresql://postgres@127.0.0.1:5432/insignia_load
+load: install
+	$(BIN)/python benchmarks/load.py --database $(LOAD_PG)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache var
