@@ -252,3 +252,42 @@ def test_presentation_with_a_bad_proof_fails(api_as, our_badge):
 )
 def test_malformed_presentations_are_400(api_as, body):
     assert api_as(None).post("/presentations/verify", body).status_code == 400
+
+
+def test_issue_an_open_badges_credential(api, api_as, org):
+    """The issuer's own OB 3.0 credential, signed through the VC-API, verifies as OB 3.0."""
+    credential = {
+        "@context": [VC2, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Workshop attendance",
+        "issuer": {"id": org.did, "type": ["Profile"], "name": org.name},
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "id": "did:example:learner",
+            "achievement": {
+                "id": "https://northbridge.example/achievements/workshop",
+                "type": ["Achievement"],
+                "name": "Workshop attendance",
+                "description": "Attended the data workshop.",
+                "criteria": {"narrative": "Attend all sessions."},
+            },
+        },
+    }
+    issued = api.post("/credentials/issue", {"credential": credential})
+    assert issued.status_code == 201, issued.content
+    signed = issued.json()["verifiableCredential"]
+    result = api_as(None).post("/credentials/verify", {"verifiableCredential": signed})
+    assert result.status_code == 200, result.content
+    assert result.json()["verified"] is True
+
+
+def test_vc_api_paths_do_not_clash_with_other_routes():
+    """The wallet hand-over and the public badge pages keep their own routes."""
+    from uuid import uuid4
+
+    from django.urls import resolve
+
+    for path in ("/credentials/issue", "/credentials/verify", "/presentations/verify"):
+        assert resolve(path).namespace == "issuer_api", path
+    assert resolve("/wallet-exchange/some-token/").view_name == "sharing:exchange"
+    assert resolve(f"/credentials/{uuid4()}/").view_name == "public:credential"
