@@ -291,3 +291,35 @@ def test_vc_api_paths_do_not_clash_with_other_routes():
         assert resolve(path).namespace == "issuer_api", path
     assert resolve("/wallet-exchange/some-token/").view_name == "sharing:exchange"
     assert resolve(f"/credentials/{uuid4()}/").view_name == "public:credential"
+
+
+def test_presentation_signed_by_the_holder_verifies(api_as, our_badge, fixed_now):
+    """A holder (did:key) signs the presentation with purpose authentication: 200."""
+    from insignia.core.proofs import sign
+    from insignia.web.issuers.engine import new_signer
+
+    holder = new_signer()
+    key = holder.public_key.multibase
+    signed = sign(
+        presentation(our_badge, holder=f"did:key:{key}"),
+        holder,
+        verification_method=f"did:key:{key}#{key}",
+        proof_purpose="authentication",
+        created=fixed_now,
+    )
+    client = api_as(None)
+    response = client.post("/presentations/verify", {"verifiablePresentation": signed})
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"] == ["presentation.proof"]
+    assert response.json()["credentialResults"][0]["verified"] is True
+    tampered = copy.deepcopy(signed)
+    tampered["holder"] = "did:example:someone-else"
+    refused = client.post("/presentations/verify", {"verifiablePresentation": tampered})
+    assert refused.status_code == 422
+    # a challenge the verifier asked for must be in the proof
+    asked = client.post(
+        "/presentations/verify",
+        {"verifiablePresentation": signed, "options": {"challenge": "nonce-123"}},
+    )
+    assert asked.status_code == 422
+    assert {e["code"] for e in asked.json()["errors"]} == {"presentation.challenge"}
