@@ -161,7 +161,7 @@ def _stored_models() -> list[type[Model]]:
 
 
 def _dump(target: Path) -> tuple[dict[str, int], list[str]]:
-    """Write every row to ``target``; return row counts and the KEK ids of the signing keys."""
+    """Write every row to ``target``; return row counts and the KEK ids its keys need."""
     labels = [
         model._meta.label
         for model in _stored_models()
@@ -178,7 +178,8 @@ def _dump(target: Path) -> tuple[dict[str, int], list[str]]:
     with target.open("rb") as handle:
         rows = json.load(handle)
     counts = Counter(str(row["model"]) for row in rows)
-    keks = {str(row["fields"]["kek_id"]) for row in rows if row["model"] == "issuers.signingkey"}
+    # Every encrypted key (issuers' signing keys, LTI tool keys…) records its KEK's public id.
+    keks = {str(row["fields"]["kek_id"]) for row in rows if row["fields"].get("kek_id")}
     return dict(sorted(counts.items())), sorted(keks)
 
 
