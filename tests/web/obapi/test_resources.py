@@ -291,3 +291,20 @@ def test_put_profile_refuses_what_cannot_change(learner, make_token, change) -> 
 def test_profile_id_is_stable_and_not_the_account_number(learner) -> None:
     assert selectors.profile_id(learner) == selectors.profile_id(learner)
     assert selectors.profile_id(learner) != f"urn:uuid:{learner.pk}"
+
+
+def test_unknown_endpoints_are_404_in_the_api_shape(db) -> None:
+    response = Client().get("/ims/ob/v3p0/credentials/123")
+    assert response.status_code == 404
+    assert minor(response) == "not_found"
+
+
+def test_a_crash_is_a_500_in_the_api_shape(learner, make_token, monkeypatch) -> None:
+    def boom(**kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(selectors, "learner_profile", boom)
+    response = Client().get(PROFILE, **bearer(make_token(learner)))
+    assert response.status_code == 500
+    assert minor(response) == "internal_server_error"
+    assert "fire" not in response.content.decode()

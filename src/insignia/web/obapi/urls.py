@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ims/ob/v3p0/oauth/authorize", views.authorize, name="authorize"),
     path("ims/ob/v3p0/oauth/token", views.token, name="token"),
     path("ims/ob/v3p0/oauth/revoke", views.revoke, name="revoke"),
+    path("ims/ob/v3p0/<path:rest>", views.not_found),
 ]

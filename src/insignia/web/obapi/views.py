@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -26,6 +27,8 @@ from insignia.web.common.errors import ApplicationError
 from insignia.web.obapi import discovery, engine, imsx, registration, scopes, selectors, services
 from insignia.web.obapi.auth import Authorised, authorise
 from insignia.web.obapi.models import RegisteredClient
+
+log = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -260,7 +263,17 @@ def _dispatch(
     who = authorise(request, scope)
     if isinstance(who, JsonResponse):
         return who
-    return handler(request, who)
+    try:
+        return handler(request, who)
+    except Exception:  # every answer of the API is an Imsx_StatusInfo, a crash's too
+        log.exception("OB API %s %s failed", method, request.path)
+        return imsx.error_response(500, "Something went wrong on our side.")
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Anything else under /ims/ob/v3p0/: a 404 in the API's error shape."""
+    return imsx.error_response(404, "There is no such endpoint in the Open Badges API.")
 
 
 # --- OAuth 2.0 ---------------------------------------------------------------------------
