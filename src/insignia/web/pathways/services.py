@@ -628,7 +628,7 @@ def _pending(actor: User, completion_id: uuid.UUID) -> PathwayCompletion:
         raise NotFound()
     selectors.access_pathway(user=actor, pathway_id=completion.pathway_id)
     completion = (
-        PathwayCompletion.objects.select_for_update()
+        PathwayCompletion.objects.select_for_update(of=("self",))
         .select_related("pathway__organisation", "pathway__goal__current_version", "learner")
         .get(pk=completion.pk)
     )
