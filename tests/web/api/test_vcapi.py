@@ -77,6 +77,7 @@ def test_issue_keeps_given_id_and_dates(api, org):
         ({"type": ["Thing"]}, "credential.invalid"),
         ({"issuer": None}, "credential.invalid"),
         ({"credentialSubject": "x"}, "credential.invalid"),
+        ({"credentialSubject": {"id": "not a url"}}, "credential.invalid"),
         ({"validFrom": "yesterday"}, "credential.invalid"),
         ({"id": 5}, "credential.invalid"),
         ({"issuer": "did:web:elsewhere.example"}, "credential.issuer_mismatch"),

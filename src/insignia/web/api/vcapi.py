@@ -112,6 +112,13 @@ def credential_problems(credential: Any) -> list[dict[str, str]]:
                 "message": "credentialSubject must be an object (or a list of objects).",
             }
         )
+    elif any(
+        "id" in s and (not isinstance(s["id"], str) or ":" not in s["id"])
+        for s in _as_list(subjects)
+    ):
+        problems.append(
+            {"code": "credential.subject", "message": "credentialSubject.id must be a URL."}
+        )
     if "id" in credential and (
         not isinstance(credential["id"], str) or ":" not in credential["id"]
     ):
