@@ -324,3 +324,43 @@ def test_the_task_sends_its_batch_and_follows_up_on_retries(
     assert counts == {"delivered": 1}
     assert DBTaskResult.objects.filter(task_path__endswith="webhook_deliveries_task").count() == 1
     assert len(receiver.requests) == 3
+
+
+def test_a_slow_drip_answer_is_cut_off() -> None:
+    """An endpoint sending one byte at a time (never letting a socket timeout fire) still
+    holds a worker for at most twice the timeout."""
+    import threading
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    stop = threading.Event()
+
+    def drip() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\n")
+            while not stop.is_set():
+                try:
+                    conn.sendall(b"X")
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    answer = sender.post(
+        f"http://127.0.0.1:{server.getsockname()[1]}/hook",
+        b"{}",
+        {},
+        timeout=0.5,
+        allow_loopback=True,
+    )
+    elapsed = time.monotonic() - started
+    stop.set()
+    server.close()
+    assert answer.status is None and "no complete answer within 1 seconds" in answer.error
+    assert 0.9 < elapsed < 3

@@ -12,10 +12,12 @@ status is what counts; at most a short excerpt of its body is read.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -163,6 +165,12 @@ def post(
     error = "no address answered"
     for address in addresses:
         conn = _PinnedConnection(host, port, ip=address, timeout=timeout, tls=tls)
+        # A whole exchange may take at most twice the timeout, however slowly the other side
+        # drips its bytes (each of which would restart a socket timeout).
+        cut = threading.Event()
+        watchdog = threading.Timer(2 * timeout, _cut, args=(conn, cut))
+        watchdog.start()
+        result: Answer | None = None
         try:
             conn.request("POST", path, body=body, headers=request_headers)
             response = conn.getresponse()
@@ -170,16 +178,31 @@ def post(
             status = response.status
             if 300 <= status < 400:
                 where = response.getheader("Location", "")
-                return answer(status, f"Redirected to {where}; redirects are not followed.")
-            return answer(status, "" if 200 <= status < 300 else excerpt)
+                result = answer(status, f"Redirected to {where}; redirects are not followed.")
+            else:
+                result = answer(status, "" if 200 <= status < 300 else excerpt)
         except (ConnectionRefusedError, ConnectionResetError) as exc:
             error = f"connection to {address} failed: {exc}"  # try the next address
         except TimeoutError:
-            return answer(None, f"no answer within {timeout:g} seconds")
+            result = answer(None, f"no answer within {timeout:g} seconds")
         except ssl.SSLError as exc:
-            return answer(None, f"TLS with {host} failed: {exc}")
+            result = answer(None, f"TLS with {host} failed: {exc}")
         except (http.client.HTTPException, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"
         finally:
+            watchdog.cancel()
             conn.close()
+        if cut.is_set():  # whatever was read before the cut is not an answer
+            return answer(None, f"no complete answer within {2 * timeout:g} seconds")
+        if result is not None:
+            return result
     return answer(None, error)
+
+
+def _cut(conn: http.client.HTTPConnection, cut: threading.Event) -> None:
+    """Interrupt a blocked read (``shutdown`` wakes it; ``close`` alone may not)."""
+    cut.set()
+    sock = conn.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
