@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 RESULT_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
@@ -54,6 +55,9 @@ class FakePlatform:
     forge: bool = False
     deployment_override: str | None = None
     share_ags: bool = True
+    #: resource link id -> its custom parameters (as stored from a deep-linking response)
+    custom: dict[str, dict[str, str]] = field(default_factory=dict)
+    deep_link_items: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     key: rsa.RSAPrivateKey = field(
         default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -96,6 +100,17 @@ class FakePlatform:
             LTI + "context": {"id": "course-7", "title": "Data Analysis 101"},
             LTI + "launch_presentation": {"return_url": self.url + "/course/7"},
         }
+        if resource_link == "deep-link":  # the instructor adds an activity from the tool
+            claims[LTI + "message_type"] = "LtiDeepLinkingRequest"
+            del claims[LTI + "resource_link"]
+            claims[DL + "deep_linking_settings"] = {
+                "deep_link_return_url": self.url + "/deep-link-return",
+                "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe", "window"],
+                "data": "opaque-123",
+            }
+        if resource_link in self.custom:
+            claims[LTI + "custom"] = self.custom[resource_link]
         if person.email:
             claims["email"] = person.email
         if self.share_ags:
@@ -162,6 +177,31 @@ class FakePlatform:
         self.tokens[access] = form.get("scope", "")
         return 200, {"access_token": access, "token_type": "Bearer", "expires_in": 3600}
 
+    def deep_link_return(self, form: dict[str, str]) -> tuple[int, str]:
+        """Accept a deep-linking response only when signed by the tool's key for us."""
+        token = form.get("JWT", "")
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+            jwk = next(k for k in self.tool_jwks.get("keys", []) if k.get("kid") == kid)
+            claims = jwt.decode(
+                token,
+                RSAAlgorithm.from_jwk(json.dumps(jwk)),  # type: ignore[arg-type]
+                algorithms=["RS256"],
+                audience=self.issuer,
+                issuer=self.client_id,
+            )
+        except (StopIteration, jwt.InvalidTokenError) as exc:
+            self.log.append(f"deep link refused: {exc!r}")
+            return 400, "refused"
+        if (
+            claims.get(LTI + "message_type") != "LtiDeepLinkingResponse"
+            or claims.get(LTI + "deployment_id") != self.deployment_id
+            or claims.get(DL + "data") != "opaque-123"
+        ):
+            return 400, "wrong message"
+        self.deep_link_items.extend(claims.get(DL + "content_items", []))
+        return 200, "added"
+
     def result_list(self, path: str, query: dict[str, str], auth: str) -> tuple[int, Any]:
         match = re.fullmatch(r"/lineitems/([^/]+)/lineitem/results", path)
         scope = self.tokens.get(auth.removeprefix("Bearer "), None)
@@ -219,6 +259,9 @@ def _handler(platform: FakePlatform) -> type[BaseHTTPRequestHandler]:
             if urlsplit(self.path).path == "/token":
                 status, body = platform.token(form)
                 self._send(status, body)
+            elif urlsplit(self.path).path == "/deep-link-return":
+                status, page = platform.deep_link_return(form)
+                self._send(status, page, "text/html")
             else:
                 self._send(404, {})
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 RESULT_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
@@ -39,6 +40,9 @@ class Launch:
     roles: tuple[str, ...]
     email: str
     name: str
+    #: The custom parameters of the resource link (set by our deep-linking response).
+    custom: dict[str, str] = field(default_factory=dict)
+    is_deep_link: bool = False
 
     @property
     def is_instructor(self) -> bool:
@@ -60,6 +64,7 @@ def launch_from_claims(body: Mapping[str, Any]) -> Launch:
     link = body.get(LTI + "resource_link") or {}
     context = body.get(LTI + "context") or {}
     roles = body.get(LTI + "roles") or []
+    custom = body.get(LTI + "custom") or {}
     name = _text(body.get("name")) or " ".join(
         part for part in (_text(body.get("given_name")), _text(body.get("family_name"))) if part
     )
@@ -73,4 +78,10 @@ def launch_from_claims(body: Mapping[str, Any]) -> Launch:
         roles=tuple(r for r in roles if isinstance(r, str)),
         email=_text(body.get("email"), 254),
         name=name,
+        custom={
+            str(k): v[:255]
+            for k, v in (custom.items() if isinstance(custom, Mapping) else ())
+            if isinstance(v, str)
+        },
+        is_deep_link=body.get(LTI + "message_type") == "LtiDeepLinkingRequest",
     )

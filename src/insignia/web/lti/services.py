@@ -10,6 +10,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -166,6 +167,8 @@ def resource_link_configure(
     """
     if not launch.is_instructor:
         raise ApplicationError("Only the course's instructors may link this activity.")
+    if launch.is_deep_link or not launch.resource_link_id:
+        raise ApplicationError("This launch is not of a course activity.")
     achievement = (
         linkable_achievements(organisation=platform.organisation).filter(pk=achievement_id).first()
     )
@@ -204,6 +207,86 @@ def resource_link_configure(
         threshold=threshold_percent,
         instructor=launch.sub,
     )
+    return link
+
+
+#: Custom parameters our deep-linking response puts on the resource links it creates.
+CUSTOM_BADGE, CUSTOM_RULE, CUSTOM_THRESHOLD = (
+    "insignia_badge",
+    "insignia_rule",
+    "insignia_threshold",
+)
+
+
+def deep_link_custom(*, achievement_id: str, rule: str, threshold_percent: int) -> dict[str, str]:
+    """The custom parameters of a resource link made by deep linking (the platform signs them
+    back into every launch of that link)."""
+    return {
+        CUSTOM_BADGE: str(achievement_id),
+        CUSTOM_RULE: rule,
+        CUSTOM_THRESHOLD: str(threshold_percent),
+    }
+
+
+@transaction.atomic
+def resource_link_adopt(
+    *, platform: Platform, launch: Launch, now: datetime | None = None
+) -> ResourceLink | None:
+    """The first launch of a resource link made by deep linking: create its link from the
+    custom parameters the platform signed into the launch (an instructor chose them in our
+    deep-linking page; only instructors can edit custom parameters in an LMS).  Nothing
+    happens when the activity is already linked or the parameters name no published badge of
+    the organisation.
+    """
+    badge = launch.custom.get(CUSTOM_BADGE)
+    if not badge or launch.is_deep_link or not launch.resource_link_id:
+        return None
+    if ResourceLink.objects.filter(
+        platform=platform,
+        deployment_id=launch.deployment_id,
+        resource_link_id=launch.resource_link_id,
+    ).exists():
+        return None
+    try:
+        achievement = (
+            linkable_achievements(organisation=platform.organisation).filter(pk=badge).first()
+        )
+        threshold = int(launch.custom.get(CUSTOM_THRESHOLD, "100"))
+    except (ValueError, ValidationError):
+        return None
+    rule = launch.custom.get(CUSTOM_RULE, CompletionRule.SCORE)
+    if achievement is None or rule not in CompletionRule.values or not 0 <= threshold <= 100:
+        return None
+    now = now or timezone.now()
+    link, created = ResourceLink.objects.get_or_create(
+        platform=platform,
+        deployment_id=launch.deployment_id,
+        resource_link_id=launch.resource_link_id,
+        defaults={
+            "achievement": achievement,
+            "rule": rule,
+            "threshold_percent": threshold,
+            "context_id": launch.context_id,
+            "context_title": launch.context_title,
+            "title": launch.resource_title,
+            "configured_by_sub": "",
+            "configured_by_name": "Deep linking",
+            "configured_at": now,
+        },
+    )
+    if created:
+        audit_record(
+            organisation=platform.organisation,
+            actor=None,
+            action="lti.link_configured",
+            obj=link,
+            now=now,
+            lti=launch.audit_ref,
+            achievement=str(achievement.pk),
+            rule=rule,
+            threshold=threshold,
+            instructor="deep-linking",
+        )
     return link
 
 

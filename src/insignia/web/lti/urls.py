@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lti/<uuid:platform_id>/login/", views.login, name="login"),
     path("lti/<uuid:platform_id>/launch/", views.launch, name="launch"),
     path("lti/<uuid:platform_id>/link/", views.link, name="link"),
+    path("lti/<uuid:platform_id>/deep-link/", views.deep_link, name="deep_link"),
     path("lti/<uuid:platform_id>/jwks.json", views.jwks, name="jwks"),
     path("orgs/<uuid:organisation_id>/lti/", views.platform_list, name="platform_list"),
     path(

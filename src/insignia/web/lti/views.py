@@ -20,12 +20,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from pylti1p3.contrib.django.message_launch import DjangoMessageLaunch
 from pylti1p3.contrib.django.oidc_login import DjangoOIDCLogin
+from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.message_launch import MessageLaunch
 
 from insignia.web.common.auth import current_user
 from insignia.web.common.errors import ApplicationError
@@ -34,7 +37,7 @@ from insignia.web.issuers.models import Role
 from insignia.web.issuers.selectors import access_organisation, user_roles
 from insignia.web.lti import selectors, services
 from insignia.web.lti.ags import GradesUnavailable, completion_met, read_learner_result
-from insignia.web.lti.claims import LTI, Launch, launch_from_claims
+from insignia.web.lti.claims import DL_SETTINGS, LTI, Launch, launch_from_claims
 from insignia.web.lti.forms import LinkForm, PlatformForm
 from insignia.web.lti.models import Platform
 from insignia.web.lti.tool import (
@@ -145,9 +148,22 @@ def launch(request: HttpRequest, platform_id: uuid.UUID) -> HttpResponse:
     except LtiException as exc:
         log.info("LTI launch refused for %s: %s", platform.pk, exc)
         return _refused(request, platform, "This launch could not be verified.")
+    facts = launch_from_claims(body)
+    if message_launch.is_deep_link_launch():
+        if not facts.is_instructor:
+            return _refused(
+                request, platform, "Only the course's instructors may add this activity.", 403
+            )
+        return _configure_page(
+            request,
+            platform=platform,
+            launch_id=message_launch.get_launch_id(),
+            facts=facts,
+            body=body,
+        )
     if not message_launch.is_resource_launch():
         return _refused(request, platform, "Insignia only answers resource link launches.")
-    facts = launch_from_claims(body)
+    services.resource_link_adopt(platform=platform, launch=facts)
     if facts.is_instructor:
         return _configure_page(
             request,
@@ -170,10 +186,14 @@ def _configure_page(
     status: int = 200,
     saved: bool = False,
 ) -> HttpResponse:
-    link = selectors.resource_link_get(
-        platform=platform,
-        deployment_id=facts.deployment_id,
-        resource_link_id=facts.resource_link_id,
+    link = (
+        None
+        if facts.is_deep_link
+        else selectors.resource_link_get(
+            platform=platform,
+            deployment_id=facts.deployment_id,
+            resource_link_id=facts.resource_link_id,
+        )
     )
     badges = [
         (str(a.pk), a.current_version.name if a.current_version else str(a.pk))
@@ -202,6 +222,9 @@ def _configure_page(
             "form": form,
             "has_badges": bool(badges),
             "saved": saved,
+            "action": reverse(
+                "lti:deep_link" if facts.is_deep_link else "lti:link", args=[platform.pk]
+            ),
         },
         status=status,
     )
@@ -250,27 +273,18 @@ def _learner_page(
 def link(request: HttpRequest, platform_id: uuid.UUID) -> HttpResponse:
     """The instructor's choice of badge and completion rule, posted from the launch page."""
     platform = selectors.platform_for_launch(platform_id=platform_id)
-    launch_id = request.POST.get("launch", "")
-    if not launch_id.startswith("lti1p3-launch-") or len(launch_id) > 64:
+    cached = _cached_launch(request, platform)
+    if cached is None:
         return _refused(request, platform, "This form has expired; launch the activity again.")
-    storage, session = _services(request)
-    try:
-        message_launch = DjangoMessageLaunch.from_cache(
-            launch_id,
-            request,
-            PlatformToolConf(platform),
-            session_service=session,
-            launch_data_storage=storage,
-            requests_session=PlatformSession(),
-        )
-        body = dict(message_launch.get_launch_data())
-    except LtiException:
-        return _refused(request, platform, "This form has expired; launch the activity again.")
+    launch_id = request.POST["launch"]
+    _, body = cached
     facts = launch_from_claims(body)
     if not facts.is_instructor:
         return _refused(
             request, platform, "Only the course's instructors may link this activity.", 403
         )
+    if facts.is_deep_link:
+        return _refused(request, platform, "This form has expired; launch the activity again.")
     badges = [
         (str(a.pk), a.current_version.name if a.current_version else str(a.pk))
         for a in selectors.linkable_achievements(organisation=platform.organisation)
@@ -403,3 +417,93 @@ def platform_delete(
     services.platform_delete(actor=user, platform_id=platform.pk)
     messages.success(request, f"{platform.name} is no longer connected.")
     return redirect("lti:platform_list", organisation_id)
+
+
+def _cached_launch(
+    request: HttpRequest, platform: Platform
+) -> tuple[MessageLaunch[Any, Any, Any, Any], dict[str, Any]] | None:
+    """The validated launch whose id the form posted back (None: unknown, expired, or of
+    another registration)."""
+    launch_id = request.POST.get("launch", "")
+    if not launch_id.startswith("lti1p3-launch-") or len(launch_id) > 64:
+        return None
+    storage, session = _services(request)
+    try:
+        message_launch = DjangoMessageLaunch.from_cache(
+            launch_id,
+            request,
+            PlatformToolConf(platform),
+            session_service=session,
+            launch_data_storage=storage,
+            requests_session=PlatformSession(),
+        )
+        return message_launch, dict(message_launch.get_launch_data())
+    except LtiException:
+        return None
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_POST
+def deep_link(request: HttpRequest, platform_id: uuid.UUID) -> HttpResponse:
+    """Deep linking: the instructor's choice becomes a new resource link in the course, sent
+    back to the platform as a deep-linking response signed with the tool key.  The badge and
+    rule travel as the link's custom parameters (the platform signs them into its launches)."""
+    platform = selectors.platform_for_launch(platform_id=platform_id)
+    cached = _cached_launch(request, platform)
+    if cached is None:
+        return _refused(request, platform, "This form has expired; launch the activity again.")
+    message_launch, body = cached
+    facts = launch_from_claims(body)
+    if not facts.is_instructor or not facts.is_deep_link:
+        return _refused(
+            request, platform, "Only the course's instructors may add this activity.", 403
+        )
+    badges = {
+        str(a.pk): a for a in selectors.linkable_achievements(organisation=platform.organisation)
+    }
+    form = LinkForm(
+        request.POST,
+        badges=[
+            (pk, a.current_version.name if a.current_version else pk) for pk, a in badges.items()
+        ],
+    )
+    if not form.is_valid():
+        return _configure_page(
+            request,
+            platform=platform,
+            launch_id=request.POST["launch"],
+            facts=facts,
+            body=body,
+            form=form,
+            status=400,
+        )
+    achievement = badges[form.cleaned_data["badge"]]
+    title = achievement.current_version.name if achievement.current_version else "Badge"
+    resource = (
+        DeepLinkResource()
+        .set_url(selectors.tool_urls(platform=platform)["launch"])
+        .set_title(title)
+        .set_custom_params(
+            services.deep_link_custom(
+                achievement_id=str(achievement.pk),
+                rule=form.cleaned_data["rule"],
+                threshold_percent=form.cleaned_data["threshold"],
+            )
+        )
+    )
+    token = message_launch.get_deep_link().get_response_jwt([resource])
+    settings_claim = body.get(DL_SETTINGS) or {}
+    return_url = settings_claim.get("deep_link_return_url", "")
+    response = render(
+        request,
+        "lti/deep_link_return.html",
+        {"return_url": return_url, "token": token, "title": title, "org": platform.organisation},
+    )
+    _framed(response, platform, body)
+    origin = _origin(return_url)
+    if origin:
+        response["Content-Security-Policy"] = response["Content-Security-Policy"].replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
+    return response
