@@ -171,6 +171,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "insignia.web.common.middleware.SecurityHeadersMiddleware",
+    "insignia.web.ops.middleware.DatabaseUnavailableMiddleware",  # the database gone: a 503
 ]
 
 ROOT_URLCONF = "insignia.web.urls"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import unicodedata
@@ -29,6 +30,8 @@ from django.core.files.uploadedfile import UploadedFile
 from insignia.web.common.errors import ApplicationError
 from insignia.web.earning.models import FILE_TYPES
 from insignia.web.images.sanitise import ImageRejected, open_raster
+
+logger = logging.getLogger(__name__)
 
 #: Detected type → (MIME type, extension).
 CONTENT_TYPES = {
@@ -146,15 +149,14 @@ def store_evidence_file(
     data = file.read(limit + 1)
     kind = check_evidence_file(data, allowed=allowed, max_bytes=limit)
     relative = f"{application_id}/{uuid.uuid4()}"
-    storage = evidence_storage()
-    if storage is not None:
-        relative = storage.save(relative, ContentFile(data))
-    else:
-        target = evidence_root() / relative
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
+    try:
+        relative = _write(relative, data)
+    except Exception as exc:  # a full disk (ENOSPC), a read-only volume, an unreachable bucket
+        logger.error("Evidence file %s could not be stored: %s", relative, exc, exc_info=exc)
+        raise EvidenceRejected(
+            "The file could not be stored just now (our storage is unavailable or full). "
+            "Nothing was saved; please try again later."
+        ) from exc
     return StoredFile(
         path=relative,
         name=sanitise_name(file.name or "", kind),
@@ -162,6 +164,23 @@ def store_evidence_file(
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _write(relative: str, data: bytes) -> str:
+    """Write a new file; a partly written one is removed before the error goes on."""
+    storage = evidence_storage()
+    if storage is not None:
+        return storage.save(relative, ContentFile(data))
+    target = evidence_root() / relative
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return relative
 
 
 def evidence_file_path(relative: str) -> Path:
