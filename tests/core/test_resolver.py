@@ -329,16 +329,44 @@ def test_unsupported_identifiers(vm_id: str, code: str) -> None:
 ISSUER = "https://example.edu/issuers/565049"
 
 
-def test_https_fragment_multikey_convention_needs_no_fetch_but_is_reported() -> None:
+def test_https_fragment_multikey_convention_is_accepted_with_a_warning() -> None:
     vm_id = f"{ISSUER}#z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"  # 1EdTech OB 3.0 vector
-    fetcher = _Recording({})
+    fetcher = _Recording({})  # the issuer's URL answers 404
     vm = DefaultResolver(fetcher=fetcher).resolve(vm_id)
     assert vm.controller == ISSUER
     assert vm.public_key.to_jwk()["x"] == multibase.b64url_encode(
         bytes.fromhex("4bdeafde2ea8beefadd8c699b5c7e0704cf51154d52e17b20b71337ca04cc5a5")
     )
-    assert fetcher.urls == []
+    assert fetcher.urls == [ISSUER]  # asked the issuer first
     assert vm.warnings and "#fragment" in vm.warnings[0]
+    offline = DefaultResolver().resolve(vm_id)  # no fetcher: the convention, with its warning
+    assert offline.public_key == vm.public_key and "#fragment" in offline.warnings[0]
+
+
+def test_an_ob_profile_without_keys_leaves_the_fragment_convention_standing() -> None:
+    vm_id = f"{ISSUER}#{ED.multibase}"
+    profile = {"id": ISSUER, "type": "Profile", "name": "Example University"}
+    vm = DefaultResolver(fetcher=MappingFetcher({ISSUER: profile})).resolve(vm_id)
+    assert vm.public_key == ED and "#fragment" in vm.warnings[0]
+
+
+def test_an_issuer_document_listing_other_keys_refuses_a_fragment_key() -> None:
+    """The forgery the convention allows: anyone can put their own key in the fragment of an
+    issuer's URL.  When the issuer publishes its keys, a key it does not list fails."""
+    forger = keys.Ed25519Signer.from_seed(b"\x07" * 32).public_key
+    own = f"{ISSUER}#{ED.multibase}"
+    doc = {
+        "id": ISSUER,
+        "verificationMethod": [
+            {"id": own, "type": "Multikey", "controller": ISSUER, "publicKeyMultibase": ED.multibase}
+        ],
+        "assertionMethod": [own],
+    }
+    fetcher = MappingFetcher({ISSUER: doc})
+    assert DefaultResolver(fetcher=fetcher).resolve(own).warnings == ()
+    with pytest.raises(ResolutionError) as err:
+        DefaultResolver(fetcher=fetcher).resolve(f"{ISSUER}#{forger.multibase}")
+    assert err.value.code in {"resolve.method_not_found", "resolve.not_authorized"}
 
 
 def test_a_local_controller_document_takes_precedence_over_the_fragment_convention() -> None:

@@ -37,6 +37,8 @@ _ACCEPT = (
     "application/jwk+json;q=0.8, application/json;q=0.7"
 )
 MAX_FOLDER_FILES = 10_000
+#: Members by which a document speaks about its keys (a DID or controller document).
+KEY_LISTS = ("verificationMethod", "assertionMethod", "authentication")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,11 +204,17 @@ class DefaultResolver:
         local = self._local(vm_id, base)
         key = None if local is not None else _fragment_multikey(vm_id)
         if key is not None:
-            note = (
-                "The key was taken from the verification method's #fragment; the issuer's "
-                "own documents did not confirm it."
-            )
-            return VerificationMethod(vm_id, base, "Multikey", key, (note,))
+            # The 1EdTech convention (the key in the URL's #fragment) proves only that the
+            # signer held *a* key, not that the issuer did.  When the issuer's document can be
+            # read and speaks about keys, it decides (and fails a key it does not list).
+            published = self._keys_document(base)
+            if published is None:
+                note = (
+                    "The key was taken from the verification method's #fragment; the issuer's "
+                    "own documents did not confirm it."
+                )
+                return VerificationMethod(vm_id, base, "Multikey", key, (note,))
+            local = published
         document = local if local is not None else self._load(vm_id, base, base)
         if isinstance(document.get("kty"), str):
             try:
@@ -281,6 +289,25 @@ class DefaultResolver:
             )
         note = f"The controller {controller} did not confirm the key; it was accepted as is."
         return VerificationMethod(vm_id, controller, vm_type, key, (*warnings, note))
+
+    def _keys_document(self, base: str) -> Mapping[str, Any] | None:
+        """``base``'s own document when a fetcher can read it and it lists keys (a DID or
+        controller document); ``None`` when it cannot be read or says nothing about keys (an
+        OB Profile), so that the caller falls back to the #fragment convention."""
+        if self._fetcher is None:
+            return None
+        try:
+            fetched = self._fetcher.fetch(base, accept=_ACCEPT)
+            if fetched.status >= 400:
+                return None
+            document = fetched.json()
+        except InsigniaError:
+            return None
+        if not isinstance(document, Mapping) or document.get("id") != base:
+            return None
+        if any(member in document for member in KEY_LISTS):
+            return document
+        return None
 
     def _local(self, vm_id: str, base: str) -> Mapping[str, Any] | None:
         for key in (vm_id, base):
