@@ -358,7 +358,12 @@ def test_an_issuer_document_listing_other_keys_refuses_a_fragment_key() -> None:
     doc = {
         "id": ISSUER,
         "verificationMethod": [
-            {"id": own, "type": "Multikey", "controller": ISSUER, "publicKeyMultibase": ED.multibase}
+            {
+                "id": own,
+                "type": "Multikey",
+                "controller": ISSUER,
+                "publicKeyMultibase": ED.multibase,
+            }
         ],
         "assertionMethod": [own],
     }
