@@ -326,7 +326,8 @@ def pathways_counting(*, credential: Credential, now: datetime | None = None) ->
     """The active pathways a badge counts towards ("what's next"), with the holder's progress
     (pathways the holder already completed are left out)."""
     user = credential.recipient_user
-    if user is None:
+    pathways = active_pathways()
+    if user is None or not pathways:
         return []
     now = now or timezone.now()
     holdings = learner_holdings(user=user, now=now)
@@ -337,7 +338,7 @@ def pathways_counting(*, credential: Credential, now: datetime | None = None) ->
         this = credential_holding(credential, now=now)
     done = set(PathwayCompletion.objects.filter(learner=user).values_list("pathway_id", flat=True))
     found = []
-    for pathway in active_pathways():
+    for pathway in pathways:
         if pathway.pk in done or pathway.goal_id == credential.achievement_id:
             continue
         root = pathway_tree(pathway)

@@ -580,11 +580,17 @@ def learner_evaluate(*, user: User, now: datetime | None = None) -> int:
     """Evaluate every active pathway for a learner (and the completed ones, for the
     dependency policy); each pathway in its own transaction.  Returns how many."""
     now = now or timezone.now()
-    holdings = selectors.learner_holdings(user=user, now=now)
     completed = PathwayCompletion.objects.filter(learner=user).values_list("pathway_id", flat=True)
-    pathways = Pathway.objects.filter(is_active=True) | Pathway.objects.filter(pk__in=completed)
+    pathways = list(
+        (Pathway.objects.filter(is_active=True) | Pathway.objects.filter(pk__in=completed))
+        .distinct()
+        .select_related("organisation", "goal__current_version")
+    )
+    if not pathways:  # the common case on a platform without pathways: read no wallet
+        return 0
+    holdings = selectors.learner_holdings(user=user, now=now)
     count = 0
-    for pathway in pathways.distinct().select_related("organisation", "goal__current_version"):
+    for pathway in pathways:
         try:
             pathway_evaluate(pathway=pathway, user=user, now=now, holdings=holdings)
         except ApplicationError as exc:  # e.g. the issuer has no signing key: retried later
