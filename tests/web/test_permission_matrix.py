@@ -223,6 +223,32 @@ MATRIX: dict[str, Route] = {
     "webhooks:delete": Route(("org", "webhook"), post=OWNER),
     "webhooks:delivery": Route(("org", "webhook", "webhook_delivery"), get=OWNER),
     "webhooks:redeliver": Route(("org", "webhook", "webhook_delivery"), post=OWNER),
+    # --- the issuer REST API and the VC-API: API tokens only, never a session (401) ---------
+    "issuer_api:tokens": Route(("org",), get=OWNER, post=OWNER),
+    "issuer_api:token_revoke": Route(("org", "api_token"), post=OWNER),
+    "issuer_api:docs": Route(get=EVERYONE),
+    "api:achievement_list": Route(get=NOBODY, post=NOBODY),
+    "api:achievement_create": Route(get=NOBODY, post=NOBODY),
+    "api:achievement_get": Route(("achievement",), get=NOBODY),
+    "api:achievement_update": Route(("achievement",), get=NOBODY),
+    "api:achievement_publish": Route(("achievement",), post=NOBODY),
+    "api:credential_list": Route(get=NOBODY, post=NOBODY),
+    "api:credential_award": Route(get=NOBODY, post=NOBODY),
+    "api:credential_get": Route(("credential",), get=NOBODY),
+    "api:credential_revoke": Route(("credential",), post=NOBODY),
+    "api:credential_revoke_many": Route(post=NOBODY),
+    "api:credential_suspend": Route(("credential",), post=NOBODY),
+    "api:credential_reinstate": Route(("credential",), post=NOBODY),
+    "api:bulk_job_create": Route(post=NOBODY),
+    "api:bulk_job_get": Route(("bulk_job",), get=NOBODY),
+    "api:bulk_job_start": Route(("bulk_job",), post=NOBODY),
+    "api:bulk_job_report": Route(("bulk_job",), get=NOBODY),
+    "api:vc_credentials_issue": Route(post=NOBODY),
+    "api:vc_credentials_verify": Route(post=EVERYONE),
+    "api:vc_presentations_verify": Route(post=EVERYONE),
+    "issuer_api:vc_credentials_issue": Route(post=NOBODY),
+    "issuer_api:vc_credentials_verify": Route(post=EVERYONE),
+    "issuer_api:vc_presentations_verify": Route(post=EVERYONE),
 }
 
 # What a private badge shows to people other than its holder: the public routes of a badge
@@ -371,6 +397,12 @@ def world(
         actor=staff["owner"], subscription_id=webhook.pk
     )
 
+    from insignia.web.api.services import api_token_create
+
+    api_token, _ = api_token_create(
+        actor=staff["owner"], organisation_id=org.pk, name="LMS", scopes=["credentials:read"]
+    )
+
     people_: dict[str, User | None] = {
         "anonymous": None,
         "learner": learner,
@@ -410,6 +442,7 @@ def world(
         "designer_id": staff["designer"].pk,
         "webhook": webhook.pk,
         "webhook_delivery": webhook_delivery.pk,
+        "api_token": api_token.pk,
     }
     return World(people=people_, ids=ids)
 
@@ -517,7 +550,16 @@ def _pattern(name: str) -> Any:
 #: POST routes without a CSRF token, on purpose: the public verifier (its JSON API and its
 #: forms) acts for nobody — it changes no one's data and reads no one's account — so a forged
 #: submission gains an attacker nothing, and the page works for visitors who block cookies.
-CSRF_EXEMPT = {"api:verify_badge", "verification:verify", "verification:resume"}
+CSRF_EXEMPT = {
+    "api:verify_badge",
+    "verification:verify",
+    "verification:resume",
+    # the VC-API verifiers, for the same reason
+    "api:vc_credentials_verify",
+    "api:vc_presentations_verify",
+    "issuer_api:vc_credentials_verify",
+    "issuer_api:vc_presentations_verify",
+}
 #: The one route made to be framed by other sites (the badge card for blogs and portfolios).
 FRAMEABLE = {"sharing:embed"}
 #: Framed by this site only: the live previews of the sharing toolkit.

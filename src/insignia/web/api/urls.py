@@ -21,7 +21,7 @@ def _vc_api_at_root() -> list[URLPattern]:
     for pattern in patterns:
         route = str(pattern.pattern)
         if isinstance(pattern, URLPattern) and route.startswith("vc/"):
-            out.append(path(route.removeprefix("vc/"), pattern.callback, name=f"vc_{pattern.name}"))
+            out.append(path(route.removeprefix("vc/"), pattern.callback, name=pattern.name))
     return out
 
 

@@ -157,6 +157,7 @@ _ISSUE_BODY: dict[str, Any] = {
 
 @router.post(
     "/credentials/issue",
+    url_name="vc_credentials_issue",
     auth=TokenAuth(Scope.CREDENTIALS_ISSUE),
     response={201: dict[str, Any], 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
     openapi_extra=_ISSUE_BODY,
@@ -298,6 +299,7 @@ _VERIFY_BODY: dict[str, Any] = {
 
 @router.post(
     "/credentials/verify",
+    url_name="vc_credentials_verify",
     response={200: dict[str, Any], 400: dict[str, Any], 422: dict[str, Any]},
     openapi_extra=_VERIFY_BODY,
     summary="Verify a credential",
@@ -374,6 +376,7 @@ def _presentation_checks(
 
 @router.post(
     "/presentations/verify",
+    url_name="vc_presentations_verify",
     response={200: dict[str, Any], 400: dict[str, Any], 422: dict[str, Any]},
     openapi_extra=_PRESENTATION_BODY,
     summary="Verify a presentation",
