@@ -104,3 +104,37 @@ def test_learners_cannot_configure_links(
                 rule=CompletionRule.SCORE,
                 threshold_percent=50,
             )
+
+
+def test_a_malformed_email_claim_is_not_a_recipient(
+    fake: FakePlatform, owner: User, org: Organisation, published: Achievement
+) -> None:
+    platform = register(fake, owner, org)
+    link = services.resource_link_configure(
+        platform=platform,
+        launch=launch_from_claims(claims("t", [INSTRUCTOR])),
+        achievement_id=published.pk,
+        rule=CompletionRule.GRADED,
+        threshold_percent=0,
+    )
+    learner = launch_from_claims(claims("u-1", [LEARNER], "not an address"))
+    with pytest.raises(services.ApplicationError, match="email address"):
+        services.lti_award(link=link, launch=learner, score_percent=None)
+    assert not Credential.objects.exists()
+
+
+def test_odd_claims_are_read_safely() -> None:
+    facts = launch_from_claims(
+        {
+            "sub": "s",
+            LTI + "context": "not an object",
+            LTI + "roles": "Instructor",
+            LTI + "custom": [1],
+        }
+    )
+    assert (facts.context_title, facts.roles, facts.custom, facts.is_instructor) == (
+        "",
+        (),
+        {},
+        False,
+    )

@@ -58,13 +58,19 @@ def _text(value: Any, limit: int = 255) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """A claim that should be an object (a platform sending something else gets nothing)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def launch_from_claims(body: Mapping[str, Any]) -> Launch:
     """Read a launch's facts from its validated id_token body (pylti1p3 checked the required
     claims: sub, version, roles, deployment and resource link id)."""
-    link = body.get(LTI + "resource_link") or {}
-    context = body.get(LTI + "context") or {}
-    roles = body.get(LTI + "roles") or []
-    custom = body.get(LTI + "custom") or {}
+    link = _mapping(body.get(LTI + "resource_link"))
+    context = _mapping(body.get(LTI + "context"))
+    roles = body.get(LTI + "roles")
+    roles = roles if isinstance(roles, list) else []
+    custom = _mapping(body.get(LTI + "custom"))
     name = _text(body.get("name")) or " ".join(
         part for part in (_text(body.get("given_name")), _text(body.get("family_name"))) if part
     )
@@ -78,10 +84,6 @@ def launch_from_claims(body: Mapping[str, Any]) -> Launch:
         roles=tuple(r for r in roles if isinstance(r, str)),
         email=_text(body.get("email"), 254),
         name=name,
-        custom={
-            str(k): v[:255]
-            for k, v in (custom.items() if isinstance(custom, Mapping) else ())
-            if isinstance(v, str)
-        },
+        custom={str(k): v[:255] for k, v in custom.items() if isinstance(v, str)},
         is_deep_link=body.get(LTI + "message_type") == "LtiDeepLinkingRequest",
     )

@@ -11,6 +11,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -331,6 +332,14 @@ def _award_create(
     )
 
 
+def _valid_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
 def lti_award(
     *,
     link: ResourceLink,
@@ -350,7 +359,7 @@ def lti_award(
     existing = LtiAward.objects.filter(resource_link=link, user_sub=launch.sub).first()
     if existing is not None:
         return existing, False
-    if not launch.email:
+    if not _valid_email(launch.email):
         raise ApplicationError(
             "Your learning platform did not share your email address with Insignia, so the "
             "badge cannot be sent to you. Ask your instructor to share it with this tool."
