@@ -162,6 +162,8 @@ def test_owner_creates_lists_and_revokes_tokens_on_the_page(client_for, org, own
     again = client.get(url)
     assert secret.encode() not in again.content  # shown once
     assert b"HR system" in again.content
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    assert b"Expired" in client.get(url).content
     revoke = client.post(reverse("issuer_api:token_revoke", args=[org.pk, token.pk]))
     assert revoke.status_code == 302
     token.refresh_from_db()

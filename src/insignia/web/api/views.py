@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from insignia.web.api import selectors, services
@@ -60,6 +61,7 @@ def tokens(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
             "tokens": selectors.organisation_api_tokens(organisation=org),
             "form": form,
             "secret": secret,
+            "now": timezone.now(),
         },
         status=422 if request.method == "POST" and secret is None else 200,
     )
