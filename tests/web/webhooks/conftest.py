@@ -42,6 +42,10 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
     headers_out: dict[str, str] = field(default_factory=dict)
+    #: With ``hold_first``, the first request waits for ``release`` before it is answered.
+    hold_first: bool = False
+    arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
@@ -57,6 +61,9 @@ def receiver() -> Iterator[Receiver]:
             me = box["r"]
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             me.requests.append(Received(self.path, dict(self.headers.items()), body))
+            me.arrived.set()
+            if me.hold_first and len(me.requests) == 1:
+                me.release.wait(30)
             status = me.statuses.pop(0) if me.statuses else 200
             self.send_response(status)
             for name, value in me.headers_out.items():
