@@ -29,6 +29,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -151,6 +152,7 @@ INSTALLED_APPS = [
     "insignia.web.public",
     "allauth",
     "allauth.account",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "oauth2_provider",
@@ -172,6 +174,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "insignia.web.common.middleware.SecurityHeadersMiddleware",
     "insignia.web.ops.middleware.DatabaseUnavailableMiddleware",  # the database gone: a 503
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "insignia.web.urls"
@@ -206,6 +209,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -237,6 +241,7 @@ ACCOUNT_RATE_LIMITS: dict[str, str] | bool = (
     if env_bool("INSIGNIA_DISABLE_RATE_LIMITS")
     else {
         "login_failed": "10/m/ip,5/5m/key",
+        "signup": "10/m/ip,100/h/ip",
     }
 )
 
@@ -293,11 +298,6 @@ CSRF_COOKIE_SECURE = _base.scheme == "https"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("INSIGNIA_BEHIND_PROXY"):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-LOGGING = {
-    "version": 1,
 # HSTS once the site is served over HTTPS (Django sends it only on secure requests): a year by
 # default; INSIGNIA_HSTS_SECONDS=0 turns it off while a deployment is being tried out.
 SECURE_HSTS_SECONDS = int(
@@ -305,6 +305,11 @@ SECURE_HSTS_SECONDS = int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("INSIGNIA_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_SSL_REDIRECT = env_bool("INSIGNIA_SSL_REDIRECT")
+if env_bool("INSIGNIA_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
@@ -419,6 +424,34 @@ if os.environ.get("INSIGNIA_KEY_ENCRYPTION_KEY_FILE"):
     INSIGNIA_KEY_ENCRYPTION_KEYS = read_key_encryption_keys(
         os.environ["INSIGNIA_KEY_ENCRYPTION_KEY_FILE"]
     )
+
+# Rate limits (insignia.web.common.ratelimit): per client address and per bearer token, in the
+# cache named by INSIGNIA_RATE_LIMIT_CACHE (shared between processes in production: see
+# docs/security.md).  INSIGNIA_RATE_LIMITS overrides scopes, e.g. "verify=60/m,api=600/m".
+# INSIGNIA_BEHIND_PROXY: the client address is the last X-Forwarded-For entry.
+INSIGNIA_BEHIND_PROXY = env_bool("INSIGNIA_BEHIND_PROXY")
+INSIGNIA_DISABLE_RATE_LIMITS = env_bool("INSIGNIA_DISABLE_RATE_LIMITS")
+INSIGNIA_RATE_LIMIT_CACHE = os.environ.get("INSIGNIA_RATE_LIMIT_CACHE", "default")
+INSIGNIA_RATE_LIMITS: dict[str, str] = {
+    "verify": "30/m",  # the public verifier (page and POST /api/v1/verify): fetches, checks
+    "api": "120/m",  # the read-only public JSON API
+    "search": "60/m",  # recruiters' talent search
+    **dict(item.split("=", 1) for item in env_list("INSIGNIA_RATE_LIMITS") if "=" in item),
+}
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one address *from*
+# one client address, that pair is locked out for the cool-off time (another person's failures
+# elsewhere never lock someone out of their own account; allauth's "login_failed" limit above
+# throttles one address trying many accounts).  Attempts are kept in the database.
+AXES_ENABLED = not env_bool("INSIGNIA_DISABLE_LOGIN_LOCKOUT")
+AXES_FAILURE_LIMIT = int(os.environ.get("INSIGNIA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("INSIGNIA_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "insignia.web.common.ratelimit.login_username"
+AXES_CLIENT_IP_CALLABLE = "insignia.web.common.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "insignia.web.common.ratelimit.lockout_response"
+AXES_PASSWORD_FORM_FIELD = "password"  # noqa: S105 - a form field name
 
 # Object storage for media and status lists (S3-compatible, django-storages).
 # With INSIGNIA_S3_BUCKET set, uploaded media (the "default" storage, under media/) and learners'

@@ -22,6 +22,9 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_AUTOREFRESH = True
+# django-axes needs the request in authenticate(), which the test client's login() does not
+# pass; tests of the lockout turn it on with override_settings (tests/web/security).
+AXES_ENABLED = False
 # Connections are not kept between requests: the live server's request threads share the
 # test database connection, and must not try to close or re-check it.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -14,11 +14,13 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
+from ninja.decorators import decorate_view
 
 from insignia.web.achievements.selectors import published_achievements
 from insignia.web.analytics.models import Channel, Kind
 from insignia.web.analytics.services import event_record_request
 from insignia.web.awards.verification import credential_verify
+from insignia.web.common.ratelimit import api_rate_limit
 from insignia.web.images.selectors import image_url
 from insignia.web.issuers.selectors import organisation_public_get
 from insignia.web.wallet.selectors import public_wallet_item
@@ -56,6 +58,7 @@ class AchievementOut(Schema):
 
 
 @api.get("/credentials/{credential_id}/verification", response=VerificationOut)
+@decorate_view(api_rate_limit("api"))
 def credential_verification(request: HttpRequest, credential_id: uuid.UUID) -> VerificationOut:
     """Verify a public badge now, with the engine (404 for private and unknown badges)."""
     item = public_wallet_item(credential_id=credential_id)
@@ -75,6 +78,7 @@ def credential_verification(request: HttpRequest, credential_id: uuid.UUID) -> V
 
 
 @api.get("/issuers/{organisation_id}/achievements", response=list[AchievementOut])
+@decorate_view(api_rate_limit("api"))
 def issuer_achievements(request: HttpRequest, organisation_id: uuid.UUID) -> list[AchievementOut]:
     """The published badges of an issuer."""
     org = organisation_public_get(organisation_id=organisation_id)

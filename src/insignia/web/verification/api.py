@@ -12,8 +12,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 
+from insignia.web.common.ratelimit import api_rate_limit
 from insignia.web.verification import services
 from insignia.web.verification.forms import MAX_BADGE_BYTES
 
@@ -140,6 +142,7 @@ def _out(result: services.Result) -> ReportOut:
     openapi_extra=_BODY,
     summary="Verify a badge",
 )
+@decorate_view(api_rate_limit("verify"))
 def verify_badge(request: HttpRequest, email: str = "") -> Status[ReportOut | ProblemOut]:
     """Verify a badge from any platform now, check by check.
 

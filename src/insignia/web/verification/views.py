@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from insignia.web.common.ratelimit import rate_limit
 from insignia.web.verification import selectors, services
 from insignia.web.verification.forms import (
     MAX_BADGE_BYTES,
@@ -49,6 +50,7 @@ def _refuse(request: HttpRequest, template: str, form_class: type, message: str)
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limit("verify", methods=["POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Paste, link or drop a badge; the result page verifies it."""
     if request.method == "POST":
@@ -94,6 +96,7 @@ def _result_page(
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limit("verify")
 def result(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
     """The verification of a submitted badge, computed now; POST an email to check it."""
     submission = selectors.access_submission(submission_id=submission_id)
@@ -105,6 +108,7 @@ def result(request: HttpRequest, submission_id: uuid.UUID) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limit("verify", methods=["POST"])
 def resume(request: HttpRequest) -> HttpResponse:
     """Several badges at once: files, addresses, or a learner's public profile."""
     if request.method == "POST":
@@ -140,6 +144,7 @@ def resume(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD"])
+@rate_limit("verify")
 def resume_result(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     """A summary table of a résumé's badges, each verified now."""
     submissions = selectors.batch_submissions(batch_id=batch_id)
