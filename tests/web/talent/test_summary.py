@@ -232,11 +232,22 @@ def test_search_finds_exactly_who_the_model_says(world, operations, all_skills, 
         wanted = bool(all_skills or any_skills)
         if wanted and set(all_skills) <= held and (not any_skills or held & set(any_skills)):
             expected.add(email)
-    result = selectors.talent_search(
-        query=selectors.SearchQuery(all_skills=tuple(all_skills), any_skills=tuple(any_skills)),
-        limit=10,
-    )
+    query = selectors.SearchQuery(all_skills=tuple(all_skills), any_skills=tuple(any_skills))
+    result = selectors.talent_search(query=query, limit=10)
     assert {c.profile.user.email for c in result.candidates} == expected
+    # The two ways of ranking (grouping, merged streams) agree, page by page.
+    grouped = [c.profile.pk for c in result.candidates]
+    default, selectors.RARE_ENOUGH = selectors.RARE_ENOUGH, -1
+    try:
+        streamed = [c.profile.pk for c in selectors.talent_search(query=query).candidates]
+        paged = [
+            c.profile.pk
+            for offset in range(len(expected) + 1)
+            for c in selectors.talent_search(query=query, limit=1, offset=offset).candidates
+        ]
+    finally:
+        selectors.RARE_ENOUGH = default
+    assert streamed == grouped == paged
     for candidate in result.candidates:
         for badge in candidate.badges:
             assert Credential.objects.get(pk=badge.credential_id).suspended_at is None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import BinaryField, Count, F, Max, Q, QuerySet
+from django.db.models import BinaryField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -201,47 +201,124 @@ def _summary_rows(query: SearchQuery, skill_ids: set[int], now: datetime) -> Que
     return rows
 
 
-def _ranking(
-    query: SearchQuery, all_ids: set[int], any_ids: set[int], now: datetime
-) -> QuerySet[Any]:
-    """Candidate ids in rank order, as one query the database answers from indexes.
+#: Below this many holders, the rarest required skill drives a grouping over its holders only.
+RARE_ENOUGH = 5000
 
-    One skill: the summary read most recent first, stopping at the page (no grouping).
-    Otherwise the summary grouped by candidate, restricted to holders of the rarest required
-    skill; with issuers, the badge index (which knows each badge's issuer) grouped the same way.
-    """
-    skill_ids = all_ids | any_ids
-    if query.issuers:
-        rows: QuerySet[Any] = _matching_rows(query, all_ids, any_ids, now)
-        hits_all = Count("skill_id", distinct=True, filter=Q(skill_id__in=all_ids or {-1}))
-        hits_any = Count("skill_id", distinct=True, filter=Q(skill_id__in=any_ids or {-1}))
-        latest = Max("issued_at")
-    else:
-        rows = _summary_rows(query, skill_ids, now)
-        if len(skill_ids) == 1:
-            return rows.values_list("profile_id", flat=True).order_by(
-                "-latest_issued_at", "profile_id"
-            )
-        if len(all_ids) > 1 or (all_ids and any_ids):
-            rarest = min(all_ids, key=lambda pk: ProfileSkill.objects.filter(skill_id=pk).count())
-            holders = _summary_rows(query, {rarest}, now).values("profile_id")
-            rows = rows.filter(profile_id__in=holders)
-        hits_all = Count("id", filter=Q(skill_id__in=all_ids or {-1}))
-        hits_any = Count("id", filter=Q(skill_id__in=any_ids or {-1}))
-        latest = Max("latest_issued_at")
+#: A function giving ``count`` ranked candidate ids from position ``start``.
+Ranking = Callable[[int, int], list[uuid.UUID]]
+
+
+def _sliced(ranked: QuerySet[Any]) -> Ranking:
+    return lambda start, count: list(ranked[start : start + count])
+
+
+def _grouped(
+    rows: QuerySet[Any], all_ids: set[int], any_ids: set[int], hits: str, latest: Any
+) -> Ranking:
+    """Rank by grouping ``rows`` by candidate (for small candidate sets)."""
     grouped = rows.values("profile_id").annotate(
-        hits_all=hits_all, hits_any=hits_any, latest=latest
+        hits_all=Count(hits, distinct=True, filter=Q(skill_id__in=all_ids or {-1})),
+        hits_any=Count(hits, distinct=True, filter=Q(skill_id__in=any_ids or {-1})),
+        latest=latest,
     )
     if all_ids:
         grouped = grouped.filter(hits_all=len(all_ids))
     if any_ids:
         grouped = grouped.filter(hits_any__gte=1)
-    ranked: QuerySet[Any] = (
+    return _sliced(
         grouped.annotate(score=F("hits_all") * 2 + F("hits_any"))
         .order_by("-score", "-latest", "profile_id")
         .values_list("profile_id", flat=True)
     )
-    return ranked
+
+
+def _streams(query: SearchQuery, all_ids: set[int], any_ids: set[int], now: datetime) -> Ranking:
+    """Rank without grouping: the exact top of the ranking from a few index range scans.
+
+    Candidates come in tiers of score (every required skill, then as many optional ones as
+    possible).  Within a tier, candidates are ordered by their latest badge, which is the
+    latest of one of their skills: so reading each skill's summary rows most recent first
+    (the ``talent_ps_recent`` index), keeping only rows of candidates in the tier (index
+    lookups on ``(profile, skill)``), and merging those streams gives the tier in order.  A
+    candidate among the first ``n`` of the tier is among the first ``n`` of the stream of
+    their latest skill, so each stream stops after ``n`` rows.
+    """
+
+    def tier_top(h: int, n: int) -> list[uuid.UUID]:
+        rows: list[tuple[datetime, str, uuid.UUID]] = []
+        for skill in sorted(all_ids | any_ids):
+            stream = _summary_rows(query, {skill}, now)
+            for other in all_ids - {skill}:
+                held = _summary_rows(query, {other}, now).filter(profile_id=OuterRef("profile_id"))
+                stream = stream.filter(Exists(held))
+            if any_ids:
+                count = (
+                    _summary_rows(query, any_ids, now)
+                    .filter(profile_id=OuterRef("profile_id"))
+                    .values("profile_id")
+                    .annotate(n=Count("id"))
+                    .values("n")
+                )
+                stream = stream.annotate(optional=Subquery(count)).filter(optional=h)
+            found = stream.order_by("-latest_issued_at", "profile_id").values_list(
+                "latest_issued_at", "profile_id"
+            )[:n]
+            rows.extend((latest, str(pid), pid) for latest, pid in found)
+        rows.sort(key=lambda r: (-r[0].timestamp(), r[1]))
+        seen: dict[uuid.UUID, None] = {}
+        for _latest, _key, pid in rows:
+            seen.setdefault(pid, None)
+            if len(seen) == n:
+                break
+        return list(seen)
+
+    def fetch(start: int, count: int) -> list[uuid.UUID]:
+        wanted, out = start + count, []
+        tiers = range(len(any_ids), 0, -1) if any_ids else range(1)
+        for h in tiers:
+            out.extend(tier_top(h, wanted - len(out)))
+            if len(out) >= wanted:
+                break
+        return out[start:wanted]
+
+    return fetch
+
+
+def _ranking(query: SearchQuery, all_ids: set[int], any_ids: set[int], now: datetime) -> Ranking:
+    """How candidates are ranked for this query, answered from indexes.
+
+    One skill: the summary read most recent first, stopping at the page.  A rare required
+    skill: the summary grouped by candidate over its holders only.  Otherwise: merged
+    per-skill streams (:func:`_streams`).  With issuers: the badge index (which knows each
+    badge's issuer) grouped by candidate, over the chosen issuers' ranges.
+    """
+    skill_ids = all_ids | any_ids
+    if query.issuers:
+        return _grouped(
+            _matching_rows(query, all_ids, any_ids, now),
+            all_ids,
+            any_ids,
+            "skill_id",
+            Max("issued_at"),
+        )
+    rows = _summary_rows(query, skill_ids, now)
+    if len(skill_ids) == 1:
+        return _sliced(
+            rows.order_by("-latest_issued_at", "profile_id").values_list("profile_id", flat=True)
+        )
+    if all_ids:
+        holders = {pk: ProfileSkill.objects.filter(skill_id=pk).count() for pk in all_ids}
+        rarest = min(holders, key=holders.__getitem__)
+        if holders[rarest] <= RARE_ENOUGH:
+            among = _summary_rows(query, {rarest}, now).values("profile_id")
+            return _grouped(
+                rows.filter(profile_id__in=among),
+                all_ids,
+                any_ids,
+                "id",
+                Max("latest_issued_at"),
+            )
+    return _streams(query, all_ids, any_ids, now)
 
 
 def talent_search(
@@ -267,12 +344,12 @@ def talent_search(
         return SearchResult([], unknown, wanted_all, len(any_ids))
     if not all_ids and not any_ids:
         return SearchResult([], unknown, 0, 0)
-    ranking = _ranking(query, all_ids, any_ids, now)
+    fetch = _ranking(query, all_ids, any_ids, now)
     candidates: list[Candidate] = []
     position, batch = max(offset, 0), limit + limit // 2 + 1
     exhausted, page_end = False, position
     while len(candidates) < limit and not exhausted:
-        page: list[uuid.UUID] = list(ranking[position : position + batch])
+        page = fetch(position, batch)
         exhausted, page_end = len(page) < batch, position + len(page)
         checked = _hydrate(page, query, all_ids, any_ids, now)
         for pid in page:
