@@ -170,6 +170,13 @@ def test_owner_creates_lists_and_revokes_tokens_on_the_page(client_for, org, own
     assert token.revoked_at is not None
 
 
+def test_owners_find_the_page_from_the_organisation_settings(client_for, org, staff):
+    link = reverse("issuer_api:tokens", args=[org.pk]).encode()
+    dashboard = reverse("issuers:dashboard", args=[org.pk])
+    assert link in client_for(staff["owner"]).get(dashboard).content
+    assert link not in client_for(staff["issuer"]).get(dashboard).content
+
+
 def test_page_shows_form_errors(client_for, org, owner):
     response = client_for(owner).post(
         reverse("issuer_api:tokens", args=[org.pk]), {"name": "No scopes"}
