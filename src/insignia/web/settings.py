@@ -372,6 +372,8 @@ INSIGNIA_WEBHOOKS_ALLOW_LOOPBACK = env_bool("INSIGNIA_WEBHOOKS_ALLOW_LOOPBACK")
 INSIGNIA_WEBHOOKS_TIMEOUT = float(os.environ.get("INSIGNIA_WEBHOOKS_TIMEOUT", "10"))
 INSIGNIA_WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("INSIGNIA_WEBHOOKS_MAX_ATTEMPTS", "8"))
 INSIGNIA_WEBHOOKS_RETRY_BASE = float(os.environ.get("INSIGNIA_WEBHOOKS_RETRY_BASE", "90"))
+# The delivery log keeps finished deliveries this many days (purge_webhook_deliveries, daily).
+INSIGNIA_WEBHOOKS_LOG_DAYS = int(os.environ.get("INSIGNIA_WEBHOOKS_LOG_DAYS", "30"))
 
 # LTI 1.3 (insignia.web.lti).  Platform URLs (key sets, tokens, results) must be https on
 # public addresses; INSIGNIA_LTI_ALLOW_INSECURE lifts that for development and tests only.

@@ -364,3 +364,20 @@ def test_a_slow_drip_answer_is_cut_off() -> None:
     server.close()
     assert answer.status is None and "no complete answer within 1 seconds" in answer.error
     assert 0.9 < elapsed < 3
+
+
+def test_purge_keeps_pending_and_recent_deliveries(subscribe, award, capsys) -> None:
+    from django.utils import timezone
+
+    subscription = subscribe("https://hooks.example.com/x", [EventType.CREDENTIAL_ISSUED])
+    for email in ("a@example.org", "b@example.org", "c@example.org", "d@example.org"):
+        award(email)
+    old = timezone.now() - timedelta(days=31)
+    a, b, c, d = Delivery.objects.filter(subscription=subscription).order_by("created_at")
+    Delivery.objects.filter(pk=a.pk).update(state="delivered", created_at=old)
+    Delivery.objects.filter(pk=b.pk).update(state="failed", created_at=old)
+    Delivery.objects.filter(pk=c.pk).update(created_at=old)  # still pending: kept
+    Delivery.objects.filter(pk=d.pk).update(state="delivered")  # recent: kept
+    call_command("purge_webhook_deliveries")
+    assert "2 finished webhook deliveries deleted" in capsys.readouterr().out
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {c.pk, d.pk}

@@ -62,5 +62,9 @@ def subscription_deliveries(
     *, subscription: Subscription, page: int | str = 1, per_page: int = 50
 ) -> Page[Delivery]:
     """The delivery log, newest first."""
-    rows = Delivery.objects.filter(subscription=subscription).order_by("-created_at", "-id")
+    rows = (
+        Delivery.objects.filter(subscription=subscription)
+        .defer("body", "history")
+        .order_by("-created_at", "-id")
+    )
     return Paginator(rows, per_page).get_page(page)

@@ -349,6 +349,18 @@ def delivery_redeliver(
     return delivery
 
 
+def deliveries_purge(*, days: int | None = None, now: datetime | None = None) -> int:
+    """Delete delivered and failed deliveries created more than ``days`` ago (default
+    ``INSIGNIA_WEBHOOKS_LOG_DAYS``); pending ones are kept whatever their age.  Returns how
+    many were deleted."""
+    days = settings.INSIGNIA_WEBHOOKS_LOG_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _ = Delivery.objects.filter(
+        state__in=[Delivery.State.DELIVERED, Delivery.State.FAILED], created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 # --- expiry ------------------------------------------------------------------------------------
 
 
