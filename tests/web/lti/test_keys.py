@@ -138,3 +138,18 @@ def test_odd_claims_are_read_safely() -> None:
         {},
         False,
     )
+
+
+def test_results_url_keeps_the_line_items_query() -> None:
+    from insignia.web.lti.ags import _results_url
+
+    assert (
+        _results_url(
+            "https://moodle.example/mod/lti/services.php/2/lineitems/7/lineitem?type_id=3", "u 1"
+        )
+        == "https://moodle.example/mod/lti/services.php/2/lineitems/7/lineitem/results?type_id=3&user_id=u+1"
+    )
+    assert (
+        _results_url("https://canvas.example/api/lti/courses/1/line_items/2/", "42")
+        == "https://canvas.example/api/lti/courses/1/line_items/2/results?user_id=42"
+    )

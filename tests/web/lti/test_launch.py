@@ -9,6 +9,7 @@ import pytest
 import requests
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from insignia.web.achievements.models import Achievement
 from insignia.web.awards.models import Credential
@@ -266,3 +267,15 @@ def test_jwks_serves_the_public_key_only(registration: Platform) -> None:
     assert keys[0]["kty"] == "RSA" and keys[0]["alg"] == "RS256"
     assert keys[0]["kid"] == registration.tool_key_id
     assert "d" not in keys[0] and "p" not in keys[0]
+
+
+def test_a_revoked_award_is_not_reissued_and_the_learner_is_told(
+    fake: FakePlatform, registration: Platform, published: Achievement
+) -> None:
+    link_activity(fake, registration, published)
+    fake.results[("rl-1", "u-ada")] = (10, 10)
+    launch(Client(), fake, registration, "ada")
+    Credential.objects.update(revoked_at=timezone.now())
+    page = launch(Client(), fake, registration, "ada").response
+    assert "has since revoked it" in page.content.decode()
+    assert Credential.objects.count() == 1
