@@ -201,6 +201,8 @@ def test_one_private_answer_among_public_ones_is_refused() -> None:
         "http://127.0.0.1:8000/x",  # loopback not allowed
         "https://10.0.0.1/x",
         "https://[::1]/x",
+        "https://localhost/x",
+        "https://api.localhost./x",
         "https://user:pw@hooks.example.com/x",
         "ftp://hooks.example.com/x",
     ],

@@ -78,6 +78,9 @@ def check_url(url: str, *, allow_loopback: bool) -> tuple[str, str, int, str]:
             raise Refused("Only https URLs receive webhooks.")
     if literal is not None and not address_allowed(literal, allow_loopback=allow_loopback):
         raise Refused(f"{literal} is not a public address.")
+    local_name = host.rstrip(".").lower()
+    if not allow_loopback and (local_name == "localhost" or local_name.endswith(".localhost")):
+        raise Refused(f"{host} is this machine, not a public address.")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return scheme, host, port, path
 
