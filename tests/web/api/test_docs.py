@@ -26,6 +26,7 @@ EXPECTED = {
     ("get", "/api/v1/bulk-jobs/{job_id}"),
     ("post", "/api/v1/bulk-jobs/{job_id}/start"),
     ("get", "/api/v1/bulk-jobs/{job_id}/report"),
+    ("post", "/api/v1/bulk-jobs/{job_id}/revoke"),
     ("post", "/api/v1/vc/credentials/issue"),
     ("post", "/api/v1/vc/credentials/verify"),
     ("post", "/api/v1/vc/presentations/verify"),

@@ -24,7 +24,7 @@ def test_swagger_ui_renders_every_operation_without_csp_violations(browser: Any,
         assert response is not None and response.status == 200
         page.wait_for_selector(".opblock", timeout=20_000)
         operations = page.locator(".opblock").count()
-        assert operations == 22  # every endpoint of /api/v1/openapi.json
+        assert operations == 23  # every endpoint of /api/v1/openapi.json
         assert page.locator('[data-path="/api/v1/vc/credentials/issue"]').count() == 1
         assert not errors, errors
         assert not [m for m in console if "Content Security Policy" in m], console

@@ -312,6 +312,11 @@ def test_bulk_job_start_and_progress(api, published, django_capture_on_commit_ca
     assert AuditEvent.objects.filter(
         action="bulk.started", detail__token__startswith="ins_"
     ).exists()
+    revoked = api.post(f"/api/v1/bulk-jobs/{job_id}/revoke", {"reason": "Wrong cohort"})
+    assert revoked.status_code == 200 and revoked.json() == {"revoked": 3}
+    assert Credential.objects.filter(revocation_reason="Wrong cohort").count() == 3
+    events = AuditEvent.objects.filter(action="credential.revoked")
+    assert events.count() == 3 and all(e.detail.get("token") for e in events)
 
 
 def test_bulk_job_start_later(api, published, django_capture_on_commit_callbacks):
@@ -340,6 +345,15 @@ def test_bulk_jobs_need_the_bulk_scope_and_stay_in_the_organisation(
     assert api_as(secret).get(f"/api/v1/bulk-jobs/{job.pk}").status_code == 404
     assert api_as(secret).get(f"/api/v1/bulk-jobs/{job.pk}/report").status_code == 404
     assert api_as(secret).post(f"/api/v1/bulk-jobs/{job.pk}/start").status_code == 404
+    assert (
+        api_as(secret).post(f"/api/v1/bulk-jobs/{job.pk}/revoke", {"reason": "x"}).status_code
+        == 403  # revoking needs credentials:revoke
+    )
+    _, revoker = make_token(["credentials:revoke"])
+    assert (
+        api_as(revoker).post(f"/api/v1/bulk-jobs/{job.pk}/revoke", {"reason": "x"}).status_code
+        == 404
+    )
 
 
 def test_unreadable_bulk_file_is_422(api, published):

@@ -37,13 +37,14 @@ def tag_new_event(sender: type[AuditEvent], instance: AuditEvent, **kwargs: Any)
         instance.detail = {**(instance.detail or {}), "token": prefix}
 
 
-def tag_events(*, action: str, object_ids: Sequence[str], created_at: datetime) -> None:
-    """Tag events written by ``bulk_create`` inside :func:`acting_with` (no signal fires)."""
+def tag_events(*, action: str, object_ids: Sequence[str], since: datetime) -> None:
+    """Tag events written by ``bulk_create`` inside :func:`acting_with` (no signal fires):
+    those of ``action`` on ``object_ids`` created at or after ``since``."""
     prefix = _token_prefix.get()
     if not prefix or not object_ids:
         return
     rows = AuditEvent.objects.filter(
-        action=action, object_id__in=list(object_ids), created_at=created_at
+        action=action, object_id__in=list(object_ids), created_at__gte=since
     )
     for event in rows:
         if "token" not in event.detail:

@@ -355,9 +355,7 @@ def credential_revoke_many(request: HttpRequest, body: RevokeManyIn) -> RevokedO
         count = award_services.credentials_revoke(
             actor=actor, credential_ids=ids, reason=body.reason, now=now
         )
-        audit.tag_events(
-            action="credential.revoked", object_ids=[str(i) for i in ids], created_at=now
-        )
+        audit.tag_events(action="credential.revoked", object_ids=[str(i) for i in ids], since=now)
     return RevokedOut(revoked=count)
 
 
@@ -389,9 +387,7 @@ def credential_revoke(
         award_services.credential_revoke(
             actor=actor, credential_id=credential.pk, reason=body.reason, now=now
         )
-        audit.tag_events(
-            action="credential.revoked", object_ids=[str(credential.pk)], created_at=now
-        )
+        audit.tag_events(action="credential.revoked", object_ids=[str(credential.pk)], since=now)
     return _detail(_reload(ctx.organisation, credential.pk))
 
 
@@ -511,6 +507,27 @@ def bulk_job_start(request: HttpRequest, job_id: uuid.UUID) -> BulkJobOut:
     with ctx.acting() as actor:
         job = bulk_services.bulk_job_start(actor=actor, job_id=job.pk)
     return _job_out(job)
+
+
+@bulk.post(
+    "/{job_id}/revoke",
+    response={200: RevokedOut, **ERRORS},
+    auth=TokenAuth(Scope.CREDENTIALS_REVOKE),
+    summary="Revoke everything a bulk job issued",
+)
+def bulk_job_revoke(request: HttpRequest, job_id: uuid.UUID, body: ReasonIn) -> RevokedOut:
+    """Revoke every credential of an award batch (a paused, cancelled or finished job) with
+    one reason; each status list is re-signed once."""
+    ctx = context(request)
+    job = selectors.api_bulk_job(organisation=ctx.organisation, job_id=job_id)
+    ids = [
+        str(pk) for pk in Credential.objects.filter(bulk_row__job=job).values_list("pk", flat=True)
+    ]
+    since = timezone.now().replace(microsecond=0)
+    with ctx.acting() as actor:
+        count = bulk_services.bulk_job_revoke(actor=actor, job_id=job.pk, reason=body.reason)
+        audit.tag_events(action="credential.revoked", object_ids=ids, since=since)
+    return RevokedOut(revoked=count)
 
 
 @bulk.get(
