@@ -273,7 +273,7 @@ def _streams(query: SearchQuery, all_ids: set[int], any_ids: set[int], now: date
         return list(seen)
 
     def fetch(start: int, count: int) -> list[uuid.UUID]:
-        wanted, out = start + count, []
+        wanted, out = start + count, list[uuid.UUID]()
         tiers = range(len(any_ids), 0, -1) if any_ids else range(1)
         for h in tiers:
             out.extend(tier_top(h, wanted - len(out)))
