@@ -19,7 +19,7 @@ help:
 	@echo "make demo   - run the platform with demo data (SQLite) on http://127.0.0.1:8000"
 	@echo "make test   - lint, type-check and run every test (SQLite, and PostgreSQL when reachable)"
 	@echo "make bench  - run the engine benchmarks (prints ratios against the reference peer)"
-	@echo "make fuzz   - the fuzzers with a long budget (FUZZ_EXAMPLES per test, default 20000)"
+	@echo "make fuzz   - the fuzzers with a long budget (FUZZ_EXAMPLES per test, default 15000)"
 	@echo "make load   - load-test gunicorn + PostgreSQL on loopback (benchmarks/load.py)"
 
 .tools/bin/uv:
@@ -70,8 +70,8 @@ bench: install peer
 	$(BIN)/python benchmarks/engine.py
 
 # The fuzzers (tests/fuzz) run a short budget inside `make test`; this is the long run:
-# about 17 fuzz tests x FUZZ_EXAMPLES inputs (340,000 with the default; hours on 2 cores).
-FUZZ_EXAMPLES ?= 20000
+# 21 fuzz tests x FUZZ_EXAMPLES inputs (315,000 with the default; one to two hours on 2 cores).
+FUZZ_EXAMPLES ?= 15000
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
