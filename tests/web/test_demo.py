@@ -22,7 +22,7 @@ def test_seed_is_complete_and_idempotent(db) -> None:
         "recruiter",  # of the employer, Harbour Analytics
     }
     badges = Achievement.objects.filter(state="published")
-    assert badges.count() == 3
+    assert badges.count() == 4
     for badge in badges:
         version = badge.current_version
         assert version is not None and version.image.has_png and version.alignments.count() >= 2
@@ -78,3 +78,16 @@ def test_seed_has_a_recruiter_who_finds_the_opted_in_learner(db) -> None:
     assert employer.memberships.get(role="recruiter").user.email == demo.RECRUITER[0]
     found = talent_search(query=SearchQuery(all_skills=("Clean and prepare data sets",))).candidates
     assert [c.profile.user.email for c in found] == [demo.LEARNER[0]]
+
+
+def test_seed_has_a_pathway_the_learner_is_half_way_along(
+    db, django_capture_on_commit_callbacks
+) -> None:
+    from insignia.web.pathways.models import Pathway, PathwayProgress
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.seed()
+    pathway = Pathway.objects.get(name=demo.PATHWAY)
+    assert pathway.is_active and pathway.is_public
+    progress = PathwayProgress.objects.get(pathway=pathway, learner__email=demo.LEARNER[0])
+    assert (progress.met, progress.total, progress.satisfied) == (1, 2, False)

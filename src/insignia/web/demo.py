@@ -136,7 +136,25 @@ BADGES: list[DemoBadge] = [
             ("Resolve conflict within a team", "LE-4.5"),
         ],
     },
+    {
+        "name": "Sustainability Data Analyst",
+        "description": "Combines data analysis with sustainable operations: measures an "
+        "organisation's footprint from its own data and makes the case for reductions.",
+        "criteria": "Awarded on completing the Sustainability Data Analyst pathway: hold both "
+        "“Data Analysis with Python” and “Sustainable Operations Fundamentals”, each valid.",
+        "achievement_type": "Certificate",
+        "tags": ("sustainability", "data analysis", "pathway"),
+        "expiry_months": None,
+        "design": {"colour": "#0f766e", "icon": "star", "shape": "circle"},
+        "skills": [
+            ("Analyse data with Python and pandas", "DA-2.1"),
+            ("Measure an organisation's carbon baseline", "SU-1.1"),
+        ],
+    },
 ]
+
+#: The pathway of the demo: two badges that add up to the fourth.
+PATHWAY = "Sustainability Data Analyst"
 
 
 def _configure_environment() -> int:
@@ -256,7 +274,37 @@ def seed() -> bool:
         _seed_applications(people, achievements[0].pk)
         _seed_sharing(people, org.pk, achievements, credential)
         _seed_talent(people, credential.pk)
+        _seed_pathway(people["issuer"], org.pk, achievements)
     return True
+
+
+def _seed_pathway(
+    issuer: User, organisation_id: uuid.UUID, achievements: list[Achievement]
+) -> None:
+    """A public, active pathway: “Data Analysis with Python” and “Sustainable Operations
+    Fundamentals” lead to “Sustainability Data Analyst”.  The learner holds the first, so their
+    wallet shows 1 of 2 and what comes next."""
+    from insignia.web.pathways import services as pathways
+
+    pathway = pathways.pathway_create(
+        actor=issuer,
+        organisation_id=organisation_id,
+        goal_id=achievements[3].pk,
+        name=PATHWAY,
+        description="Two short programmes that together prove you can measure and reduce an "
+        "organisation's footprint from its own data.",
+        is_public=True,
+    )
+    root = pathway.requirements.get(parent__isnull=True)
+    for achievement in achievements[:2]:
+        pathways.requirement_add(
+            actor=issuer,
+            pathway_id=pathway.pk,
+            parent_id=root.pk,
+            kind="achievement",
+            achievement_id=achievement.pk,
+        )
+    pathways.pathway_activate(actor=issuer, pathway_id=pathway.pk)
 
 
 #: An employer with a recruiter, who can search the learners who opted in to be found.
@@ -568,6 +616,11 @@ def _banner() -> str:
     if employer is not None:
         lines.append(f"Find candidates: {base}{reverse('talent:search', args=[employer.pk])}")
     lines.append(f"Verify any badge: {base}{reverse('verification:verify')}")
+    from insignia.web.pathways.models import Pathway
+
+    pathway = Pathway.objects.filter(organisation=org, name=PATHWAY).first()
+    if pathway is not None:
+        lines.append(f"Pathway:         {base}{reverse('pathways:public', args=[pathway.pk])}")
     lines += [
         "",
         f"{APPLICANTS[0][1]} earned “{BADGES[0]['name']}” through an application (approved with "
