@@ -252,6 +252,26 @@ def test_export_holds_every_kind_of_data(people) -> None:
     assert "README.txt" in files
 
 
+def test_export_lists_connected_applications(people) -> None:
+    from oauth2_provider.models import Application, RefreshToken
+
+    lee, _ = people["lee"]
+    robin, _ = people["robin"]
+    wallet = Application.objects.create(
+        name="Example Wallet",
+        client_type=Application.CLIENT_PUBLIC,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://wallet.example/callback",
+    )
+    RefreshToken.objects.create(user=lee, application=wallet, token="lee-refresh")
+    data = json.loads(read_zip(services.account_export(user=lee))["data.json"])
+    assert [a["name"] for a in data["connected_apps"]] == ["Example Wallet"]
+    assert data["connected_apps"][0]["client_id"] == wallet.client_id
+    assert "lee-refresh" not in json.dumps(data)  # never a token
+    theirs = json.loads(read_zip(services.account_export(user=robin))["data.json"])
+    assert theirs["connected_apps"] == []
+
+
 def test_export_holds_nothing_of_anyone_else(people) -> None:
     lee, _ = people["lee"]
     _, theirs = people["robin"]

@@ -20,6 +20,7 @@ from insignia.web.analytics.models import Event
 from insignia.web.awards.models import Credential
 from insignia.web.earning.models import Application, EvidenceItem, Review
 from insignia.web.issuers.models import AuditEvent, Membership
+from insignia.web.obapi.selectors import connected_clients
 from insignia.web.pathways.models import PathwayCompletion, PathwayProgress
 from insignia.web.sharing.models import LearnerProfile
 from insignia.web.talent.models import ContactRequest, DiscoverableBadge, TalentProfile
@@ -75,7 +76,7 @@ def export_data(*, user: User, now: datetime) -> ExportData:
     """Everything about ``user``: account, addresses, badges (with their signed documents),
     imported badges (original bytes), applications with evidence (files), talent and public
     profiles, messages from recruiters, counts of views and shares of their badges, pathway
-    completions and progress, and what they did as staff."""
+    completions and progress, connected applications, and what they did as staff."""
     out = ExportData(data={"format": FORMAT, "exported_at": now.isoformat()})
     data = out.data
     data["account"] = {
@@ -256,6 +257,17 @@ def export_data(*, user: User, now: datetime) -> ExportData:
             for p in PathwayProgress.objects.filter(learner=user).select_related("pathway")
         ],
     }
+    # Applications that may still act for them through the Open Badges API (OAuth tokens).
+    data["connected_apps"] = [
+        {
+            "name": c.name,
+            "client_id": c.client_id,
+            "website": c.client_uri,
+            "may": c.scope_words,
+            "since": _iso(c.since),
+        }
+        for c in connected_clients(user=user, now=now)
+    ]
     data["staff_actions"] = [
         {
             "action": a.action,

@@ -28,7 +28,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, Any
+from typing import IO
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.sessions.models import Session
@@ -99,14 +99,6 @@ def account_export(*, user: User, now: datetime | None = None) -> IO[bytes]:
         )
     out.seek(0)
     return out
-
-
-def export_json(archive: IO[bytes]) -> dict[str, Any]:
-    """Read ``data.json`` back from an export (for the tests and for support)."""
-    with zipfile.ZipFile(archive) as z:
-        parsed: dict[str, Any] = json.loads(z.read("data.json"))
-    archive.seek(0)
-    return parsed
 
 
 @dataclass(frozen=True, slots=True)
