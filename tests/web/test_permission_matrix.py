@@ -223,6 +223,16 @@ MATRIX: dict[str, Route] = {
     "webhooks:delete": Route(("org", "webhook"), post=OWNER),
     "webhooks:delivery": Route(("org", "webhook", "webhook_delivery"), get=OWNER),
     "webhooks:redeliver": Route(("org", "webhook", "webhook_delivery"), post=OWNER),
+    # --- LTI 1.3: the tool endpoints are public (the platform's signed launch is the check);
+    # registrations are managed by the organisation's issuers, disconnected by owners ------
+    "lti:login": Route(("lti_platform",), get=EVERYONE, post=EVERYONE),
+    "lti:launch": Route(("lti_platform",), post=EVERYONE),
+    "lti:link": Route(("lti_platform",), post=EVERYONE),
+    "lti:deep_link": Route(("lti_platform",), post=EVERYONE),
+    "lti:jwks": Route(("lti_platform",), get=EVERYONE),
+    "lti:platform_list": Route(("org",), get=ISSUERS, post=ISSUERS),
+    "lti:platform": Route(("org", "lti_platform"), get=ISSUERS, post=ISSUERS),
+    "lti:platform_delete": Route(("org", "lti_platform"), post=OWNER),
     # --- the issuer REST API and the VC-API: API tokens only, never a session (401) ---------
     "issuer_api:tokens": Route(("org",), get=OWNER, post=OWNER),
     "issuer_api:token_revoke": Route(("org", "api_token"), post=OWNER),
@@ -404,6 +414,22 @@ def world(
         actor=staff["owner"], organisation_id=org.pk, name="LMS", scopes=["credentials:read"]
     )
 
+    from insignia.web.lti.services import PlatformData, platform_register
+
+    lti_platform = platform_register(
+        actor=staff["owner"],
+        organisation_id=org.pk,
+        data=PlatformData(
+            name="Moodle",
+            issuer="https://moodle.northbridge.example",
+            client_id="insignia",
+            deployment_ids=("1",),
+            auth_login_url="https://moodle.northbridge.example/mod/lti/auth.php",
+            access_token_url="https://moodle.northbridge.example/mod/lti/token.php",
+            key_set_url="https://moodle.northbridge.example/mod/lti/certs.php",
+        ),
+    )
+
     people_: dict[str, User | None] = {
         "anonymous": None,
         "learner": learner,
@@ -444,6 +470,7 @@ def world(
         "webhook": webhook.pk,
         "webhook_delivery": webhook_delivery.pk,
         "api_token": api_token.pk,
+        "lti_platform": lti_platform.pk,
     }
     return World(people=people_, ids=ids)
 
@@ -560,6 +587,14 @@ CSRF_EXEMPT = {
     "api:vc_presentations_verify",
     "issuer_api:vc_credentials_verify",
     "issuer_api:vc_presentations_verify",
+    # LTI 1.3: the login and the launch are cross-site posts from the learning platform by
+    # design, checked by the OIDC state cookie, the nonce and the platform's signature; the
+    # instructor's forms (link, deep link) carry the secret id of their validated launch
+    # instead of a CSRF token (a CSRF cookie would be a third-party cookie in the LMS frame).
+    "lti:login",
+    "lti:launch",
+    "lti:link",
+    "lti:deep_link",
 }
 #: The one route made to be framed by other sites (the badge card for blogs and portfolios).
 FRAMEABLE = {"sharing:embed"}

@@ -100,7 +100,6 @@ def _services(request: HttpRequest) -> tuple[DatabaseLaunchStorage, OnceSessionS
 
 
 @csrf_exempt
-@xframe_options_exempt
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest, platform_id: uuid.UUID) -> HttpResponse:
     """OIDC third-party initiated login: answer with a redirect to the platform's
@@ -115,7 +114,9 @@ def login(request: HttpRequest, platform_id: uuid.UUID) -> HttpResponse:
         response: HttpResponse = oidc.redirect(selectors.tool_urls(platform=platform)["launch"])
     except (OIDCException, LtiException) as exc:
         log.info("LTI login refused for %s: %s", platform.pk, exc)
-        return _refused(request, platform, "This login request does not match the registration.")
+        # Not framed: a login that matches nothing is no page of an LMS's.
+        message = "This login request does not match the registration."
+        return render(request, "lti/refused.html", {"message": message}, status=400)
     return response
 
 
