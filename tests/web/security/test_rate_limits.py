@@ -109,6 +109,11 @@ def test_tokens_are_counted_on_their_own_and_with_the_address(limits, clock) -> 
     for n in range(3):
         check(request("192.0.2.1", HTTP_AUTHORIZATION=f"Bearer made-up-{n}"), "api")
     assert check(request("192.0.2.1", HTTP_AUTHORIZATION="Bearer another"), "api") is not None
+    # A request refused for its token does not use up its address's budget.
+    for _ in range(10):
+        assert check(request("198.51.100.50", **token_a), "api") is not None
+    for _ in range(3):
+        assert check(request("198.51.100.50"), "api") is None
     key = ratelimit.bearer_token_key(request(**token_a))
     assert key and "secret" not in key and len(key) == 32
 

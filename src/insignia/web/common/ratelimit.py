@@ -35,7 +35,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -116,9 +116,17 @@ def bearer_token_key(request: HttpRequest) -> str | None:
     return hashlib.sha256(token.strip().encode()).hexdigest()[:32]
 
 
+def _cache() -> BaseCache:
+    return caches[getattr(settings, "INSIGNIA_RATE_LIMIT_CACHE", "default")]
+
+
+def _key(scope: str, ident: str, rate: Rate, now: float) -> str:
+    return f"rl:{scope}:{ident}:{int(now // rate.seconds)}"
+
+
 def _hit(scope: str, ident: str, rate: Rate, now: float) -> int | None:
     """Count one request; return seconds to wait when it is over the limit (then uncounted)."""
-    cache = caches[getattr(settings, "INSIGNIA_RATE_LIMIT_CACHE", "default")]
+    cache = _cache()
     window = int(now // rate.seconds)
     elapsed = now - window * rate.seconds
     current = f"rl:{scope}:{ident}:{window}"
@@ -155,8 +163,14 @@ def check(request: HttpRequest, scope: str) -> Refusal | None:
     token = bearer_token_key(request)
     if token is not None:
         idents.append(f"token:{token}")
-    waits = [w for ident in idents if (w := _hit(scope, ident, rate, now)) is not None]
-    return Refusal(scope, max(waits)) if waits else None
+    results = [(ident, _hit(scope, ident, rate, now)) for ident in idents]
+    waits = [wait for _, wait in results if wait is not None]
+    if not waits:
+        return None
+    for ident, wait in results:  # refused: what the other budget counted is given back
+        if wait is None:
+            _cache().decr(_key(scope, ident, rate, now))
+    return Refusal(scope, max(waits))
 
 
 MESSAGE = "Too many requests. Please wait {seconds} and try again."
