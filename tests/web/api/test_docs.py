@@ -84,3 +84,18 @@ def test_docs_page_loads_local_assets_with_a_relaxed_csp_only_there(db):
     elsewhere = client.get("/api/v1/openapi.json")
     assert elsewhere["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     assert "script-src 'none'" in client.get("/")["Content-Security-Policy"]
+
+
+def test_openapi_document_explains_the_tokens(db):
+    info = Client().get("/api/v1/openapi.json").json()["info"]
+    assert info["title"] == "Insignia API" and "Bearer" in info["description"]
+
+
+def test_every_token_endpoint_names_its_scope(db):
+    schema = Client().get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if operation.get("security"):
+                assert "` scope." in operation["description"].split("\n")[0], (method, path)
+    award = schema["paths"]["/api/v1/credentials"]["post"]["description"]
+    assert award.startswith("Needs an API token with the `credentials:issue` scope.")

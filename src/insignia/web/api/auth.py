@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja import Router
 from ninja.security import HttpBearer
 
 from insignia.web.accounts.models import User
@@ -69,6 +70,16 @@ class TokenAuth(HttpBearer):
             )
         api_token_touch(token=api_token, now=now)
         return TokenContext(token=api_token, organisation=api_token.organisation, actor=creator)
+
+
+def document_scopes(router: Router) -> None:
+    """Start each token endpoint's OpenAPI description with the scope it needs."""
+    for path_view in router.path_operations.values():
+        for operation in path_view.operations:
+            scopes = [a.scope.value for a in operation.auth_callbacks if isinstance(a, TokenAuth)]
+            if scopes:
+                lead = f"Needs an API token with the `{scopes[0]}` scope."
+                operation.description = f"{lead}\n\n{operation.description or ''}".strip()
 
 
 def context(request: HttpRequest) -> TokenContext:

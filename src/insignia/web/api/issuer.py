@@ -26,7 +26,7 @@ from insignia.web.achievements import services as achievement_services
 from insignia.web.achievements.models import Achievement, AchievementVersion
 from insignia.web.achievements.selectors import achievement_latest_version, version_url
 from insignia.web.api import audit, paging, selectors
-from insignia.web.api.auth import TokenAuth, context
+from insignia.web.api.auth import TokenAuth, context, document_scopes
 from insignia.web.api.errors import BadRequest, Invalid, TooLarge
 from insignia.web.api.schemas import (
     AchievementIn,
@@ -560,3 +560,7 @@ def bulk_job_report(
         ],
         **meta,
     )
+
+
+for _router in (achievements, credentials, bulk):
+    document_scopes(_router)

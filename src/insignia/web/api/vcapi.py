@@ -27,7 +27,7 @@ from ninja.responses import Status
 
 from insignia.core.report import Outcome, VerificationReport
 from insignia.web.api import engine
-from insignia.web.api.auth import TokenAuth, context
+from insignia.web.api.auth import TokenAuth, context, document_scopes
 from insignia.web.api.errors import BadRequest
 from insignia.web.api.schemas import ErrorOut
 from insignia.web.api.scopes import Scope
@@ -430,3 +430,6 @@ def verify_presentation(request: HttpRequest) -> Status[Any]:
             "credentialResults": results,
         },
     )
+
+
+document_scopes(router)

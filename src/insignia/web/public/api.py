@@ -26,8 +26,15 @@ from insignia.web.issuers.selectors import organisation_public_get
 from insignia.web.wallet.selectors import public_wallet_item
 
 api = NinjaAPI(
-    title="Insignia public API",
+    title="Insignia API",
     version="1",
+    description=(
+        "Public endpoints (badge verification, issuers' badges) need no sign-in.  The issuer "
+        "endpoints need an API token of the organisation, created by an owner on the "
+        "organisation's *API tokens* page and sent as `Authorization: Bearer ins_…`; each "
+        "endpoint names the scope it needs.  The VC-API endpoints also answer at "
+        "`/credentials/issue`, `/credentials/verify` and `/presentations/verify`."
+    ),
     urls_namespace="api",
     # The interactive docs are served by the api app at /api/docs, from our own static files
     # (ninja's default page would load them from a CDN, which the CSP refuses).
