@@ -12,6 +12,7 @@ import sys
 import tarfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,20 +48,52 @@ def issued(staff: Any, published: Any, assessed: Any, learner: Any) -> dict[str,
     return {"credentials": credentials, "revoked": credentials[1]}
 
 
+@contextmanager
+def postgres_database(server: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on ``server``, dropped afterwards."""
+    name = f"ops_restore_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _on_sqlite() -> bool:
+    return str(django_settings.DATABASES["default"]["ENGINE"]).endswith("sqlite3")
+
+
+def _server() -> str:
+    default = django_settings.DATABASES["default"]
+    return f"postgresql://{default['USER']}@{default['HOST']}:{default['PORT'] or 5432}"
+
+
 @pytest.fixture
 def fresh_database(tmp_path: Path) -> Iterator[str]:
     """The URL of an empty database of the same kind as the test database."""
-    default = django_settings.DATABASES["default"]
-    if default["ENGINE"].endswith("sqlite3"):
+    if _on_sqlite():
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
-    name = f"ops_restore_{uuid.uuid4().hex[:12]}"
-    server = f"postgresql://{default['USER']}@{default['HOST']}:{default['PORT'] or 5432}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"{server}/{name}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(_server()) as url:
+        yield url
+
+
+@pytest.fixture
+def other_database(tmp_path: Path) -> Iterator[str]:
+    """An empty database of the other kind: SQLite when testing on PostgreSQL, PostgreSQL
+    (when a server answers) when testing on SQLite."""
+    if not _on_sqlite():
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        return
+    server = os.environ.get("INSIGNIA_TEST_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
+    try:
+        psycopg.connect(f"{server}/postgres", connect_timeout=3).close()
+    except psycopg.Error:
+        pytest.skip("no PostgreSQL server to restore into")
+    with postgres_database(server) as url:
+        yield url
 
 
 def run(args: list[str], database: str, evidence: Path) -> subprocess.CompletedProcess[str]:
@@ -119,6 +152,24 @@ def test_a_restored_instance_verifies_every_credential_it_issued(
         restored_evidence,
     )
     assert forced.returncode == 0, forced.stderr
+
+
+def test_a_backup_restores_into_the_other_kind_of_database(
+    issued: dict[str, Any], tmp_path: Path, other_database: str
+) -> None:
+    """The dump is Django's JSON, not a vendor dump: SQLite to PostgreSQL and back works."""
+    archive = tmp_path / "insignia.tar.gz"
+    backup_create(output=archive)
+    evidence = tmp_path / "other-evidence"
+    done = run(["-m", "insignia.web.manage", "restore", str(archive)], other_database, evidence)
+    assert done.returncode == 0, done.stderr
+    checked = run([str(ROOT / "tests/web/ops/verify_restored.py")], other_database, evidence)
+    assert checked.returncode == 0, checked.stderr
+    report = json.loads(checked.stdout)["credentials"]
+    revoked = str(issued["revoked"].pk)
+    assert {k: v["valid"] for k, v in report.items()} == {
+        str(c.pk): str(c.pk) != revoked for c in issued["credentials"]
+    }
 
 
 def test_the_archive_holds_a_manifest_with_checksums_and_no_key_material(
