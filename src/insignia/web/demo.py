@@ -650,6 +650,7 @@ def main() -> None:
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     created = seed()
     call_command("collectstatic", interactive=False, verbosity=0)
     print("Seeded the demo data." if created else "Demo data already present.", flush=True)

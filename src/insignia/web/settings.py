@@ -207,6 +207,21 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds rate-limit counters and short-lived lookups.  By default it is a table in the
+# database, so that every web process on every machine shares it (the processes keep no state
+# of their own); ``INSIGNIA_CACHE=memory`` keeps it per process (one-process development).
+# ``manage.py createcachetable`` creates the table (``make demo`` and the test runner do).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if os.environ.get("INSIGNIA_CACHE", "database") == "memory"
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "insignia_cache",
+        }
+    )
+}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins

@@ -12,6 +12,8 @@ os.environ.setdefault("INSIGNIA_BASE_URL", "http://testserver")
 os.environ.setdefault("EMAIL_URL", "locmem:")
 os.environ.setdefault("INSIGNIA_PLAIN_STATIC", "1")
 os.environ.setdefault("INSIGNIA_DISABLE_RATE_LIMITS", "1")
+# Per-process memory: tests clear it freely (production uses the shared database table).
+os.environ.setdefault("INSIGNIA_CACHE", "memory")
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 # Evidence files never land in the project's var/ during tests (tests also use tmp_path).
 os.environ.setdefault("INSIGNIA_EVIDENCE_DIR", tempfile.mkdtemp(prefix="insignia-evidence-"))
