@@ -214,6 +214,34 @@ MATRIX: dict[str, Route] = {
     # --- employers --------------------------------------------------------------------------
     "talent:search": Route(("employer",), get=RECRUITER),
     "talent:candidate": Route(("employer", "talent_profile"), get=RECRUITER),
+    # --- pathways: issuers build and decide; learners see their own progress ---------------
+    "pathways:list": Route(("org",), get=ISSUERS),
+    "pathways:create": Route(("org",), get=ISSUERS, post=ISSUERS),
+    "pathways:builder": Route(("pathway",), get=ISSUERS, post=ISSUERS),
+    "pathways:requirement_add": Route(("pathway",), post=ISSUERS),
+    "pathways:requirement_remove": Route(("pathway", "requirement"), post=ISSUERS),
+    "pathways:threshold": Route(("pathway",), post=ISSUERS),
+    "pathways:activate": Route(("pathway",), post=ISSUERS),
+    "pathways:deactivate": Route(("pathway",), post=ISSUERS),
+    "pathways:reviews": Route(("pathway",), get=ISSUERS),
+    "pathways:decide": Route(("pathway", "completion"), post=ISSUERS),
+    "pathways:analytics": Route(("pathway",), get=ISSUERS),
+    "pathways:progress": Route(get=SIGNED_IN),
+    "pathways:public": Route(("pathway",), get=EVERYONE),
+    # --- the OB 3.0 API: resources answer bearer tokens only, never the session cookie -----
+    "obapi:discovery": Route(get=EVERYONE),
+    "obapi:privacy": Route(get=EVERYONE),
+    "obapi:credentials": Route(get=NOBODY, post=NOBODY),
+    "obapi:profile": Route(get=NOBODY),
+    "obapi:register": Route(post=EVERYONE),
+    "obapi:authorize": Route(get=SIGNED_IN),
+    "obapi:token": Route(post=EVERYONE),
+    "obapi:revoke": Route(post=EVERYONE),
+    "obapi:connections": Route(get=SIGNED_IN),
+    # --- privacy: each person's own data ----------------------------------------------------
+    "privacy:overview": Route(get=SIGNED_IN),
+    "privacy:export": Route(post=SIGNED_IN),
+    "privacy:delete": Route(get=SIGNED_IN, post=SIGNED_IN),
     # --- webhooks (owners only: the secrets sign what the organisation's systems trust) ----
     "webhooks:list": Route(("org",), get=OWNER),
     "webhooks:create": Route(("org",), get=OWNER, post=OWNER),
@@ -430,6 +458,27 @@ def world(
         ),
     )
 
+    from insignia.web.pathways import services as pathway_services
+
+    pathway = pathway_services.pathway_create(
+        actor=issuer,
+        organisation_id=org.pk,
+        goal_id=assessed.pk,
+        name="Evidence track",
+        is_public=True,
+        award_mode="review",
+    )
+    requirement = pathway_services.requirement_add(
+        actor=issuer,
+        pathway_id=pathway.pk,
+        parent_id=pathway.requirements.get(parent__isnull=True).pk,
+        kind="achievement",
+        achievement_id=published.pk,
+    )
+    pathway_services.pathway_activate(actor=issuer, pathway_id=pathway.pk)
+    pathway_services.pathway_evaluate_learners(pathway_id=pathway.pk)
+    completion = pathway.completions.get(learner=learner)
+
     people_: dict[str, User | None] = {
         "anonymous": None,
         "learner": learner,
@@ -471,6 +520,9 @@ def world(
         "webhook_delivery": webhook_delivery.pk,
         "api_token": api_token.pk,
         "lti_platform": lti_platform.pk,
+        "pathway": pathway.pk,
+        "requirement": requirement.pk,
+        "completion": completion.pk,
     }
     return World(people=people_, ids=ids)
 
@@ -595,6 +647,11 @@ CSRF_EXEMPT = {
     "lti:launch",
     "lti:link",
     "lti:deep_link",
+    # OAuth 2.0 endpoints called by other servers (client registration, the token and
+    # revocation endpoints): authenticated by client credentials and PKCE, never by cookie.
+    "obapi:register",
+    "obapi:token",
+    "obapi:revoke",
 }
 #: The one route made to be framed by other sites (the badge card for blogs and portfolios).
 FRAMEABLE = {"sharing:embed"}
