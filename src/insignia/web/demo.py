@@ -631,16 +631,22 @@ def _banner() -> str:
 
 
 def _start_task_worker() -> None:
-    """Run the background-task worker (bulk issuance, queued emails) beside the web server.
+    """Run the background-task worker (bulk issuance, queued emails, webhooks) and the periodic
+    jobs (``run_periodic``) beside the web server.
 
     It stays in this terminal's process group, so the Ctrl-C that stops gunicorn stops it too.
     """
     import subprocess
 
-    subprocess.Popen(
-        [sys.executable, "-m", "insignia.web.manage", "db_worker"], env=os.environ.copy()
+    for command in ("db_worker", "run_periodic"):
+        subprocess.Popen(  # noqa: S603  (our own module, fixed arguments)
+            [sys.executable, "-m", "insignia.web.manage", command], env=os.environ.copy()
+        )
+    print(
+        "Task worker started (bulk issuance, emails, webhooks), and the periodic jobs "
+        "(retries, sweeps, reminders).",
+        flush=True,
     )
-    print("Task worker started (bulk issuance, emails).", flush=True)
 
 
 def main() -> None:
