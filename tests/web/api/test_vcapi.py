@@ -324,3 +324,17 @@ def test_presentation_signed_by_the_holder_verifies(api_as, our_badge, fixed_now
     )
     assert asked.status_code == 422
     assert {e["code"] for e in asked.json()["errors"]} == {"presentation.challenge"}
+
+
+def test_anonymous_verifiers_share_the_verifier_rate_limit(api_as, settings, base):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.INSIGNIA_DISABLE_RATE_LIMITS = False
+    settings.INSIGNIA_RATE_LIMITS = {"verify": "2/m"}
+    client = api_as(None)
+    for path in ("/credentials/verify", "/presentations/verify"):
+        assert client.post(f"{base}{path}", {}).status_code == 400
+    limited = client.post(f"{base}/credentials/verify", {})
+    assert limited.status_code == 429 and limited.json()["code"] == "rate_limited"
+    cache.clear()

@@ -23,6 +23,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
+from ninja.decorators import decorate_view
 from ninja.responses import Status
 
 from insignia.core.report import Outcome, VerificationReport
@@ -33,6 +34,7 @@ from insignia.web.api.schemas import ErrorOut
 from insignia.web.api.scopes import Scope
 from insignia.web.awards.models import Credential
 from insignia.web.awards.verification import platform_policy
+from insignia.web.common.ratelimit import api_rate_limit
 from insignia.web.issuers.selectors import active_signing_key
 from insignia.web.issuers.services import audit_record, signing_key_open
 from insignia.web.verification import engine as verification_engine
@@ -304,6 +306,7 @@ _VERIFY_BODY: dict[str, Any] = {
     openapi_extra=_VERIFY_BODY,
     summary="Verify a credential",
 )
+@decorate_view(api_rate_limit("verify"))  # anonymous and costly, as the verifier
 def verify(request: HttpRequest) -> Status[Any]:
     """Verify a credential (Data Integrity or VC-JWT): ``{"verified", "checks", "warnings",
     "errors"}``; 200 valid, 422 invalid, 400 not a credential.  No token needed."""
@@ -381,6 +384,7 @@ def _presentation_checks(
     openapi_extra=_PRESENTATION_BODY,
     summary="Verify a presentation",
 )
+@decorate_view(api_rate_limit("verify"))  # anonymous and costly, as the verifier
 def verify_presentation(request: HttpRequest) -> Status[Any]:
     """Verify a VerifiablePresentation: the holder's proof, then each embedded credential
     (``credentialResults``, in order).  200 when everything passes, 422 otherwise, 400 for
