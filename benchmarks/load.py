@@ -155,6 +155,7 @@ def seed_child() -> None:
     from insignia.web.issuers.models import Membership, Role
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     demo.seed()
     public = Credential.objects.filter(wallet_item__visibility="public").order_by("pk").first()
