@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+from django.test import Client
+
 from insignia.web import demo
 from insignia.web.achievements.models import Achievement
 from insignia.web.awards.models import Credential
 from insignia.web.awards.verification import credential_verify
 from insignia.web.issuers.models import Membership, Organisation
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path) -> None:
+    """The demo keeps its API token in var/: a temporary one here."""
+    settings.VAR_DIR = tmp_path
 
 
 def test_seed_is_complete_and_idempotent(db) -> None:
@@ -91,3 +100,12 @@ def test_seed_has_a_pathway_the_learner_is_half_way_along(
     assert pathway.is_active and pathway.is_public
     progress = PathwayProgress.objects.get(pathway=pathway, learner__email=demo.LEARNER[0])
     assert (progress.met, progress.total, progress.satisfied) == (1, 2, False)
+
+
+def test_the_banner_shows_an_api_token_that_works(db) -> None:
+    demo.seed()
+    line = next(x for x in demo._banner().splitlines() if x.startswith("API token:"))
+    token = line.split()[2]
+    response = Client().get("/api/v1/achievements", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == 4

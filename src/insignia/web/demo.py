@@ -275,7 +275,28 @@ def seed() -> bool:
         _seed_sharing(people, org.pk, achievements, credential)
         _seed_talent(people, credential.pk)
         _seed_pathway(people["issuer"], org.pk, achievements)
+        _seed_api_token(people["owner"], org.pk)
     return True
+
+
+def _api_token_file() -> Path:
+    from django.conf import settings
+
+    return Path(settings.VAR_DIR) / "demo-api-token.txt"
+
+
+def _seed_api_token(owner: User, organisation_id: uuid.UUID) -> None:
+    """An API token with every scope, kept in var/ so that the banner can show it each time
+    (a real token's secret is shown once, at creation, and only its hash is stored)."""
+    from insignia.web.api.scopes import Scope
+    from insignia.web.api.services import api_token_create
+
+    _, secret = api_token_create(
+        actor=owner, organisation_id=organisation_id, name="Demo", scopes=[s.value for s in Scope]
+    )
+    path = _api_token_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secret + "\n", encoding="utf-8")
 
 
 def _seed_pathway(
@@ -621,6 +642,10 @@ def _banner() -> str:
     pathway = Pathway.objects.filter(organisation=org, name=PATHWAY).first()
     if pathway is not None:
         lines.append(f"Pathway:         {base}{reverse('pathways:public', args=[pathway.pk])}")
+    lines.append(f"API docs:        {base}/api/docs")
+    token = _api_token_file()
+    if token.is_file():
+        lines.append(f"API token:       {token.read_text(encoding='utf-8').strip()}  (every scope)")
     lines += [
         "",
         f"{APPLICANTS[0][1]} earned “{BADGES[0]['name']}” through an application (approved with "
