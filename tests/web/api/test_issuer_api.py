@@ -365,3 +365,24 @@ def test_unreadable_bulk_file_is_422(api, published):
         },
     )
     assert response.status_code == 422 and response.json()["code"] == "rule.refused"
+
+
+def test_issuer_operations_are_limited_per_token(make_token, api_as, settings) -> None:
+    """Each token has its own "api" budget (besides its address's): one busy integration does
+    not starve another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.INSIGNIA_DISABLE_RATE_LIMITS = False
+    settings.INSIGNIA_RATE_LIMITS = {"api": "3/m"}
+    from django.test import Client
+
+    busy, calm = api_as(make_token()[1]), api_as(make_token(name="Other")[1])
+    calm.client = Client(REMOTE_ADDR="198.51.100.9")
+    assert [busy.get("/api/v1/achievements").status_code for _ in range(3)] == [200] * 3
+    limited = busy.get("/api/v1/credentials")
+    assert limited.status_code == 429 and "Retry-After" in limited
+    assert calm.get("/api/v1/achievements").status_code == 200
+    busy.client = Client(REMOTE_ADDR="198.51.100.10")  # the same token from elsewhere
+    assert busy.get("/api/v1/achievements").status_code == 429
+    cache.clear()

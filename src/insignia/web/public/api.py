@@ -113,6 +113,9 @@ from insignia.web.api import errors as api_errors  # noqa: E402
 from insignia.web.api import issuer as issuer_api  # noqa: E402
 from insignia.web.api import vcapi  # noqa: E402
 
+# Token-authenticated operations share the "api" budget, counted per token and per address.
+for _router in (issuer_api.achievements, issuer_api.credentials, issuer_api.bulk):
+    _router.add_decorator(api_rate_limit("api"), mode="view")
 api.add_router("/achievements", issuer_api.achievements)
 api.add_router("/credentials", issuer_api.credentials)
 api.add_router("/bulk-jobs", issuer_api.bulk)
