@@ -453,6 +453,7 @@ INSIGNIA_RATE_LIMITS: dict[str, str] = {
     "verify": "30/m",  # the public verifier (page and POST /api/v1/verify): fetches, checks
     "api": "120/m",  # the read-only public JSON API
     "search": "60/m",  # recruiters' talent search
+    "register": "10/h",  # OAuth dynamic client registration (OB 3.0 API), per address
     **dict(item.split("=", 1) for item in env_list("INSIGNIA_RATE_LIMITS") if "=" in item),
 }
 

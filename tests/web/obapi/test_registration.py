@@ -139,3 +139,15 @@ def test_parse_metadata_defaults_and_deduplicates() -> None:
     with pytest.raises(RegistrationError) as caught:
         parse_metadata("not an object")
     assert caught.value.error == "invalid_client_metadata"
+
+
+def test_registration_is_rate_limited_per_address(db, settings) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.INSIGNIA_DISABLE_RATE_LIMITS = False
+    settings.INSIGNIA_RATE_LIMITS = {"register": "2/h"}
+    assert [post({}).status_code for _ in range(2)] == [400, 400]
+    refused = post({})
+    assert refused.status_code == 429 and "Retry-After" in refused
+    cache.clear()

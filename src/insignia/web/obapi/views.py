@@ -24,6 +24,7 @@ from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
 
 from insignia.web.accounts.models import User
 from insignia.web.common.errors import ApplicationError
+from insignia.web.common.ratelimit import api_rate_limit
 from insignia.web.obapi import discovery, engine, imsx, registration, scopes, selectors, services
 from insignia.web.obapi.auth import Authorised, authorise
 from insignia.web.obapi.models import RegisteredClient
@@ -286,6 +287,7 @@ def _registration_error(error: str, description: str) -> JsonResponse:
 
 
 @csrf_exempt
+@api_rate_limit("register")  # open registration: a budget per address
 def register(request: HttpRequest) -> HttpResponse:
     """RFC 7591 dynamic client registration, as OB 3.0 profiles it (open to any client)."""
     if request.method != "POST":
