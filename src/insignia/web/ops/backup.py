@@ -361,6 +361,7 @@ def backup_restore(*, archive: Path, force: bool = False) -> Manifest:
         manifest = _extract(archive, work)
         _check_keys(manifest)
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)  # the shared cache (not a model)
         _check_migrations(manifest)
         busy = database_is_empty()
         if busy and not force:
