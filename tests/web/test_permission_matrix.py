@@ -46,6 +46,7 @@ from insignia.web.sharing.models import LearnerProfile
 from insignia.web.sharing.selectors import exchange_token
 from insignia.web.sharing.services import achievement_marketing_update
 from insignia.web.talent import services as talent_services
+from insignia.web.talent.models import Skill
 from insignia.web.verification import services as verification_services
 from insignia.web.wallet import services as wallet_services
 from insignia.web.wallet.models import WalletItem
@@ -74,6 +75,7 @@ ASSESSORS = frozenset({"owner", "assessor"})
 ISSUERS = frozenset({"owner", "issuer"})
 STAFF = frozenset({"owner", "designer", "assessor", "issuer"})
 RECRUITER = frozenset({"recruiter"})
+SITE_ADMIN = frozenset({"site_admin"})
 NOBODY: frozenset[str] = frozenset()
 ROW_VERSION = (("row_version", "application_row_version"),)
 
@@ -214,6 +216,9 @@ MATRIX: dict[str, Route] = {
     # --- employers --------------------------------------------------------------------------
     "talent:search": Route(("employer",), get=RECRUITER),
     "talent:candidate": Route(("employer", "talent_profile"), get=RECRUITER),
+    # --- site staff: the skill synonym groups every search relies on ------------------------
+    "talent:skills": Route(get=SITE_ADMIN),
+    "talent:skill_edit": Route(("skill",), get=SITE_ADMIN, post=SITE_ADMIN),
     # --- pathways: issuers build and decide; learners see their own progress ---------------
     "pathways:list": Route(("org",), get=ISSUERS),
     "pathways:create": Route(("org",), get=ISSUERS, post=ISSUERS),
@@ -523,6 +528,7 @@ def world(
         "pathway": pathway.pk,
         "requirement": requirement.pk,
         "completion": completion.pk,
+        "skill": Skill.objects.order_by("key").first().key,  # type: ignore[union-attr]
     }
     return World(people=people_, ids=ids)
 

@@ -294,3 +294,17 @@ def test_links_from_the_wallet_and_the_organisation(client_for, recruiter, org, 
     )
     dashboard = client_for(recruiter).get(reverse("issuers:dashboard", args=[org.pk]))
     assert reverse("talent:search", args=[org.pk]) in dashboard.content.decode()
+
+
+def test_search_is_rate_limited(client_for, recruiter, org, settings) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.INSIGNIA_DISABLE_RATE_LIMITS = False
+    settings.INSIGNIA_RATE_LIMITS = {"search": "2/m"}
+    client = client_for(recruiter)
+    url = reverse("talent:search", args=[org.pk]) + "?all_skills=python"
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(url)
+    assert refused.status_code == 429 and "Retry-After" in refused
+    cache.clear()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from insignia.web.common.auth import current_user
 from insignia.web.common.errors import ApplicationError
+from insignia.web.common.ratelimit import rate_limit
 from insignia.web.talent import selectors, services
 from insignia.web.talent.forms import (
     ContactForm,
@@ -87,6 +88,7 @@ def withdraw(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limit("search")
 def search(request: HttpRequest, organisation_id: uuid.UUID) -> HttpResponse:
     """Recruiters search for candidates holding a combination of skills."""
     user = current_user(request)
