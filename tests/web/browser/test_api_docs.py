@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
-from tests.web.browser.conftest import browser  # noqa: F401 - the shared chromium fixture
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_swagger_ui_renders_every_operation_without_csp_violations(browser: Any, live_server):  # noqa: F811
+def test_swagger_ui_renders_every_operation_without_csp_violations(
+    browser: Any, live_server: Any
+) -> None:
     context = browser.new_context(java_script_enabled=True)
     try:
         page = context.new_page()
