@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from insignia.web.achievements.models import AchievementVersion
@@ -20,9 +24,11 @@ from insignia.web.analytics.models import Channel, Kind
 from insignia.web.analytics.services import event_record_request
 from insignia.web.analytics.visitors import inbound_channel
 from insignia.web.awards import engine
+from insignia.web.awards.models import Credential
 from insignia.web.awards.selectors import credential_award_details
 from insignia.web.awards.services import issuer_profile
 from insignia.web.awards.verification import credential_verify
+from insignia.web.common.errors import NotFound
 from insignia.web.common.http import json_ld_response, negotiated, wants_json_ld
 from insignia.web.earning.selectors import (
     applications_open,
@@ -32,7 +38,7 @@ from insignia.web.earning.selectors import (
     version_rubric,
 )
 from insignia.web.issuers.selectors import organisation_public_get
-from insignia.web.public.selectors import home_showcase
+from insignia.web.public.selectors import home_showcase, public_page_fingerprint
 from insignia.web.wallet.selectors import public_wallet_item
 
 
@@ -105,9 +111,66 @@ def achievement_version(
     return _achievement_page(request, version, latest=False)
 
 
+#: How long the rendered page of a public badge is reused for anonymous visitors.  Its key is
+#: what the page shows that can change (visibility, suspension, revocation, expiry, the issuer's
+#: and the badge's last edits: :func:`public_page_fingerprint`), read in one query per view, so
+#: a badge made private, revoked or suspended changes at once; only wording edits elsewhere
+#: (a holder's evidence link made private: the file itself is refused at once) wait this long.
+PAGE_CACHE_SECONDS = 30
+
+
+def _page_key(credential_id: uuid.UUID, fingerprint: tuple[Any, ...]) -> str:
+    digest = hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:32]
+    return f"insignia:page:credential:{credential_id}:{digest}"
+
+
+def _cached_page(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse | None:
+    """The cached page for an anonymous visitor, with the view counted; None to render."""
+    if request.user.is_authenticated or wants_json_ld(request):
+        return None
+    fingerprint = public_page_fingerprint(credential_id=credential_id)
+    if fingerprint is None:
+        raise NotFound()
+    response = cache.get(_page_key(credential_id, fingerprint))
+    if response is None:
+        return None
+    organisation_id, achievement_id, holder_id = fingerprint[:3]
+    event_record_request(
+        request=request,
+        kind=Kind.VIEW,
+        credential=Credential(
+            id=credential_id,
+            organisation_id=organisation_id,
+            achievement_id=achievement_id,
+            recipient_user_id=holder_id,
+        ),
+        channel=inbound_channel(request),
+    )
+    return response  # type: ignore[no-any-return]
+
+
+def _remember_page(
+    request: HttpRequest, credential: Credential, response: HttpResponse
+) -> HttpResponse:
+    if request.user.is_authenticated or response.status_code != 200:
+        return response
+    fingerprint = public_page_fingerprint(credential_id=credential.pk)
+    seconds = PAGE_CACHE_SECONDS
+    if credential.valid_until is not None:
+        left = (credential.valid_until - timezone.now()).total_seconds()
+        seconds = max(0, min(seconds, int(left)))
+    if fingerprint is not None and seconds:
+        cache.set(_page_key(credential.pk, fingerprint), response, seconds)
+    return response
+
+
 @require_safe
 def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
-    """A badge its holder made public, verified live by the engine on every view."""
+    """A badge its holder made public, verified live by the engine (the verdict reused for a
+    minute, the page for anonymous visitors for :data:`PAGE_CACHE_SECONDS`)."""
+    cached = _cached_page(request, credential_id)
+    if cached is not None:
+        return cached
     item = public_wallet_item(credential_id=credential_id)
     if wants_json_ld(request):
         event_record_request(
@@ -123,7 +186,7 @@ def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
     details = credential_award_details(item.credential)
     evidence_urls = [e["id"] for e in details.evidence if e.get("id")]
     public_urls = credential_evidence_public(urls=evidence_urls)
-    return negotiated(
+    page = negotiated(
         render(
             request,
             "public/credential.html",
@@ -145,6 +208,7 @@ def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
             },
         )
     )
+    return _remember_page(request, item.credential, page)
 
 
 @require_safe
