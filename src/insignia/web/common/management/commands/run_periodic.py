@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         def call(command: str) -> None:
-            close_old_connections()
+            if not connection.in_atomic_block:  # a long-lived process: drop stale connections
+                close_old_connections()
             call_command(command, verbosity=0, stdout=self.stdout)
 
         last: dict[str, float] = {}
