@@ -158,6 +158,24 @@ def test_identity_hash_compares_hex_case_insensitively() -> None:
     assert identity_matches(entry, Recipient("a@example.com"))
 
 
+def test_non_ascii_addresses_and_hashes_compare_without_error() -> None:
+    """Found by fuzzing: ``hmac.compare_digest`` raises TypeError on non-ASCII ``str``."""
+    import hashlib
+
+    from insignia.core.ob2.recipient import recipient_matches
+
+    entry = dict(SIGNED["credentialSubject"]["identifier"][0])
+    assert not identity_matches(entry, Recipient("jürgen@example.com"))
+    plain = {"identityType": "emailAddress", "hashed": False, "identityHash": "jürgen@example.com"}
+    assert identity_matches(plain, Recipient("jürgen@example.com"))
+    assert not identity_matches({**plain, "identityHash": "zoë@example.com"}, Recipient("z@x.y"))
+    digest = hashlib.sha256("jürgen@example.com".encode()).hexdigest()
+    assert recipient_matches(
+        {"type": "email", "hashed": True, "identity": f"sha256${digest}"}, "jürgen@example.com"
+    )
+    assert not recipient_matches({"type": "email", "hashed": False, "identity": "é"}, "e")
+
+
 def test_not_yet_valid_and_expired() -> None:
     future = verify_credential(sign(badge(validFrom="2030-01-01T00:00:00Z")), options())
     assert future.outcome_of("dates.valid_from") is Outcome.FAIL

@@ -160,6 +160,9 @@ def test_verify_our_badge_and_its_revocation(api_as, published, staff, base):
         {"verifiableCredential": {"type": ["VerifiableCredential"]}},
         {"verifiableCredential": "not-a-jwt"},
         {"verifiableCredential": {}, "options": "x"},
+        # found by fuzzing: an empty @context list was an IndexError (500)
+        {"verifiableCredential": {"@context": [], "type": ["VerifiableCredential"]}},
+        {"verifiableCredential": {"@context": "", "type": ["VerifiableCredential"]}},
     ],
 )
 def test_verify_malformed_input_is_400(api_as, body):

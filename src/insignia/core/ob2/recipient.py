@@ -16,6 +16,13 @@ from insignia.core.errors import InputError
 _HASHES = {"sha256": hashlib.sha256, "md5": hashlib.md5}
 
 
+def _same(a: str, b: str) -> bool:
+    """Constant-time equality of two strings from a credential and a verifier.  Compared as
+    UTF-8 bytes: ``hmac.compare_digest`` refuses ``str`` with non-ASCII characters (a
+    TypeError found by fuzzing, with an address like ``jürgen@…``)."""
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
 def hash_identity(value: str, salt: str = "", algorithm: str = "sha256") -> str:
     """Return the IdentityHash of ``value`` (``"sha256$" + hex(sha256(value + salt))``)."""
     if algorithm not in _HASHES:
@@ -36,12 +43,12 @@ def recipient_matches(recipient: Mapping[str, Any], value: str) -> bool:
     salt = recipient.get("salt")
     salt = salt if isinstance(salt, str) else ""
     if recipient.get("hashed") is not True and "$" not in identity:
-        return hmac.compare_digest(identity.strip().lower(), value.strip().lower())
+        return _same(identity.strip().lower(), value.strip().lower())
     algorithm, _, digest = identity.partition("$")
     if algorithm.lower() not in _HASHES or not digest:
         return False
     for candidate in dict.fromkeys((value.strip(), value.strip().lower())):
         expected = hash_identity(candidate, salt, algorithm.lower())
-        if hmac.compare_digest(expected.partition("$")[2], digest.lower()):
+        if _same(expected.partition("$")[2], digest.lower()):
             return True
     return False

@@ -14,6 +14,13 @@ from insignia.core.verify.options import Recipient
 _HASHES = {"sha256": hashlib.sha256, "md5": hashlib.md5}
 
 
+def _same(a: str, b: str) -> bool:
+    """Constant-time equality of two strings from a credential and a verifier.  Compared as
+    UTF-8 bytes: ``hmac.compare_digest`` refuses ``str`` with non-ASCII characters (a
+    TypeError found by fuzzing, with an address like ``jürgen@…``)."""
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
 def identity_matches(entry: Mapping[str, Any], recipient: Recipient) -> bool:
     """Compare one IdentityObject with a known plaintext value (hex compared case-insensitively)."""
     if entry.get("identityType") != recipient.identity_type:
@@ -22,14 +29,14 @@ def identity_matches(entry: Mapping[str, Any], recipient: Recipient) -> bool:
     if not isinstance(identity, str):
         return False
     if entry.get("hashed") is not True:
-        return hmac.compare_digest(identity.strip(), recipient.value.strip())
+        return _same(identity.strip(), recipient.value.strip())
     alg, _, digest = identity.partition("$")
     hasher = _HASHES.get(alg.lower())
     if hasher is None or not digest:
         return False
     salt = entry.get("salt") if isinstance(entry.get("salt"), str) else ""
     computed = hasher((recipient.value.strip() + str(salt)).encode("utf-8")).hexdigest()
-    return hmac.compare_digest(computed, digest.lower())
+    return _same(computed, digest.lower())
 
 
 def check_recipient(

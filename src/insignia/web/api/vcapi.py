@@ -90,7 +90,8 @@ def credential_problems(credential: Any) -> list[dict[str, str]]:
         return [{"code": "credential.not_object", "message": "The credential must be an object."}]
     problems = []
     contexts = credential.get("@context")
-    if not isinstance(contexts, list | str) or _as_list(contexts)[0] not in (VC1, VC2):
+    first = _as_list(contexts)[:1] if isinstance(contexts, list | str) else []
+    if not first or first[0] not in (VC1, VC2):
         problems.append(
             {
                 "code": "credential.context",
