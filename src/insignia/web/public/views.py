@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -119,58 +119,57 @@ def achievement_version(
 PAGE_CACHE_SECONDS = 30
 
 
-def _page_key(credential_id: uuid.UUID, fingerprint: tuple[Any, ...]) -> str:
-    digest = hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:32]
-    return f"insignia:page:credential:{credential_id}:{digest}"
+@dataclass(frozen=True, slots=True)
+class _PageKey:
+    """Where an anonymous visitor's page is cached, and the ids that count its view."""
+
+    key: str
+    credential: Credential  # unsaved: only the ids an analytics event needs
 
 
-def _cached_page(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse | None:
-    """The cached page for an anonymous visitor, with the view counted; None to render."""
+def _page_key(request: HttpRequest, credential_id: uuid.UUID) -> _PageKey | None:
+    """The cache key of the page for this visitor: ``None`` for signed-in visitors (their
+    page differs) and JSON-LD requests.  One small query; 404 when the badge is not public."""
     if request.user.is_authenticated or wants_json_ld(request):
         return None
     fingerprint = public_page_fingerprint(credential_id=credential_id)
     if fingerprint is None:
         raise NotFound()
-    response = cache.get(_page_key(credential_id, fingerprint))
-    if response is None:
-        return None
+    digest = hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:32]
     organisation_id, achievement_id, holder_id = fingerprint[:3]
-    event_record_request(
-        request=request,
-        kind=Kind.VIEW,
-        credential=Credential(
+    return _PageKey(
+        f"insignia:page:credential:{credential_id}:{digest}",
+        Credential(
             id=credential_id,
             organisation_id=organisation_id,
             achievement_id=achievement_id,
             recipient_user_id=holder_id,
         ),
-        channel=inbound_channel(request),
     )
-    return response  # type: ignore[no-any-return]
 
 
-def _remember_page(
-    request: HttpRequest, credential: Credential, response: HttpResponse
-) -> HttpResponse:
-    if request.user.is_authenticated or response.status_code != 200:
-        return response
-    fingerprint = public_page_fingerprint(credential_id=credential.pk)
-    seconds = PAGE_CACHE_SECONDS
-    if credential.valid_until is not None:
-        left = (credential.valid_until - timezone.now()).total_seconds()
-        seconds = max(0, min(seconds, int(left)))
-    if fingerprint is not None and seconds:
-        cache.set(_page_key(credential.pk, fingerprint), response, seconds)
-    return response
+def _page_seconds(credential: Credential) -> int:
+    """Never reuse a page past the moment the badge expires."""
+    if credential.valid_until is None:
+        return PAGE_CACHE_SECONDS
+    left = (credential.valid_until - timezone.now()).total_seconds()
+    return max(0, min(PAGE_CACHE_SECONDS, int(left)))
 
 
 @require_safe
 def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
     """A badge its holder made public, verified live by the engine (the verdict reused for a
     minute, the page for anonymous visitors for :data:`PAGE_CACHE_SECONDS`)."""
-    cached = _cached_page(request, credential_id)
-    if cached is not None:
-        return cached
+    key = _page_key(request, credential_id)
+    cached = cache.get(key.key) if key else None
+    if key and cached is not None:  # count the view without loading the badge
+        event_record_request(
+            request=request,
+            kind=Kind.VIEW,
+            credential=key.credential,
+            channel=inbound_channel(request),
+        )
+        return cached  # type: ignore[no-any-return]
     item = public_wallet_item(credential_id=credential_id)
     if wants_json_ld(request):
         event_record_request(
@@ -208,7 +207,10 @@ def credential(request: HttpRequest, credential_id: uuid.UUID) -> HttpResponse:
             },
         )
     )
-    return _remember_page(request, item.credential, page)
+    seconds = _page_seconds(item.credential)
+    if key and seconds:
+        cache.set(key.key, page, seconds)
+    return page
 
 
 @require_safe
