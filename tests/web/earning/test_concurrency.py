@@ -8,52 +8,18 @@ these tests run on PostgreSQL only:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
-
-import pytest
-from django.db import connection
 
 from insignia.web.awards.models import Credential
 from insignia.web.common.errors import ApplicationError
 from insignia.web.earning import services
 from insignia.web.earning.models import Application, ApplicationEvent, Review
 from insignia.web.wallet.models import WalletItem
+from tests.support.concurrency import RACES, failures, race
 from tests.web.earning.conftest import fill, scores, start
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite", reason="threads need a shared database server"
-    ),
-]
-
-
-def race(*calls: Callable[[], Any], rounds: int = 1) -> list[Any]:
-    """Run ``calls`` at the same moment in threads; return each result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # the test inspects it
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
-def failures(results: list[Any]) -> list[Exception]:
-    return [r for r in results if isinstance(r, Exception)]
+pytestmark = RACES
 
 
 def test_a_double_submit_submits_once(assessed, learner) -> None:

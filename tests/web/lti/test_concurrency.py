@@ -8,13 +8,8 @@ these run on PostgreSQL only:
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 
 from insignia.web.accounts.models import User
@@ -25,37 +20,12 @@ from insignia.web.lti import services
 from insignia.web.lti.claims import launch_from_claims
 from insignia.web.lti.models import CompletionRule, LaunchValue, LtiAward
 from insignia.web.lti.tool import DatabaseLaunchStorage
+from tests.support.concurrency import RACES, race
 from tests.web.lti.conftest import register
 from tests.web.lti.platform import INSTRUCTOR, LEARNER, FakePlatform
 from tests.web.lti.test_keys import claims
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite", reason="threads need a shared database server"
-    ),
-]
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # the test inspects it
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+pytestmark = RACES
 
 
 def test_two_launches_at_once_award_once(

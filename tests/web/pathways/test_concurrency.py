@@ -3,45 +3,16 @@ their own connections; SQLite gives each thread its own in-memory database, so s
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
-
-import pytest
-from django.db import connection
 
 from insignia.web.awards import services as award_services
 from insignia.web.awards.models import Credential
 from insignia.web.pathways import services
 from insignia.web.pathways.models import PathwayCompletion
+from tests.support.concurrency import RACES, race
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite", reason="threads need a shared database server"
-    ),
-]
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # the test inspects it
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+pytestmark = RACES
 
 
 def test_two_badges_accepted_at_once_award_the_goal_once(
