@@ -68,3 +68,10 @@ def test_disconnecting_an_unknown_client_changes_nothing(learner, make_token, cl
     response = client_for(learner).post(PAGE, {"client_id": "no-such-client"})
     assert response.status_code == 302
     assert Client().get("/ims/ob/v3p0/profile", **bearer(token)).status_code == 200
+
+
+def test_the_account_menu_links_connected_applications(learner, client_for) -> None:
+    from django.urls import reverse
+
+    page = client_for(learner).get(reverse("account_email")).content.decode()
+    assert reverse("obapi:connections") in page
